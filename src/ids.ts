@@ -3,3 +3,22 @@
 export const ASANA_COMMAND = '/asana';
 export const CREATE_TASK_SHORTCUT = 'create_task_from_message';
 export const ADD_TO_TASK_SHORTCUT = 'add_to_task_from_message';
+
+// The "Create Asana task" modal: callback, and each input's block and action.
+export const CREATE_TASK_MODAL = 'create_task_modal';
+export const TASK_NAME_BLOCK = 'task_name';
+export const TASK_NAME_ACTION = 'task_name_input';
+export const NOTES_BLOCK = 'task_notes';
+export const NOTES_INPUT_ACTION = 'task_notes_input';
+export const PROJECT_BLOCK = 'task_project';
+export const PROJECT_SELECT_ACTION = 'project_select';
+export const ASSIGNEE_BLOCK = 'task_assignee';
+export const ASSIGNEE_SELECT_ACTION = 'assignee_select';
+export const DUE_BLOCK = 'task_due';
+export const DUE_DATE_ACTION = 'due_date_picker';
+export const THREAD_REPLY_BLOCK = 'thread_reply';
+export const THREAD_REPLY_ACTION = 'thread_reply_toggle';
+export const THREAD_REPLY_VALUE = 'reply_in_thread';
+
+// Buttons on task messages.
+export const OPEN_TASK_ACTION = 'open_task';
