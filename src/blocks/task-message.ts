@@ -1,0 +1,77 @@
+import type { KnownBlock } from '@slack/types';
+import { formatDueForSlack } from '../dates/parse-due';
+import type { Task } from '../services/asana/types';
+import { escapeSlackText } from '../text/slack-text';
+import { truncate } from '../text/truncate';
+import { OPEN_TASK_ACTION } from '../ids';
+
+/** Slack's cap on a section's text; the name is cut well before it so the line with the link fits. */
+const NAME_LIMIT = 200;
+
+export interface SlackMessage {
+  text: string;
+  blocks?: KnownBlock[];
+}
+
+/** One line naming a task as a link, safe to show: no markup from the name can ping or format. */
+export function taskLink(task: Task): string {
+  // Inside <url|label>, only & < > need escaping; '|' would end the URL part, so the label cannot hold it.
+  const label = escapeSlackText(truncate(task.name, NAME_LIMIT)).replace(/\|/g, '∣');
+  return `<${task.permalinkUrl}|${label}>`;
+}
+
+/** Project, section, assignee and due date of a task, in one short line. */
+export function taskDetails(task: Task, timeZone: string): string {
+  const parts: string[] = [];
+  const project = task.projects[0];
+  if (project) {
+    const section = task.sections[0];
+    parts.push(
+      `in *${escapeSlackText(project.name)}*${section ? ` › ${escapeSlackText(section.name)}` : ''}`,
+    );
+  } else {
+    parts.push('in My Tasks (no project)');
+  }
+  parts.push(task.assignee ? `for ${escapeSlackText(task.assignee.name)}` : 'unassigned');
+  if (task.dueOn) parts.push(`due ${formatDueForSlack({ kind: 'date', dueOn: task.dueOn }, timeZone)}`);
+  else if (task.dueAt)
+    parts.push(`due ${formatDueForSlack({ kind: 'datetime', dueAt: task.dueAt }, timeZone)}`);
+  return parts.join(' · ');
+}
+
+/** The reply after a task is created: what, where, and a link. */
+export function taskCreatedMessage(
+  task: Task,
+  options: { timeZone: string; notices?: string[] },
+): SlackMessage {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `:white_check_mark: Created ${taskLink(task)}\n${taskDetails(task, options.timeZone)}`,
+      },
+      accessory: {
+        type: 'button',
+        action_id: OPEN_TASK_ACTION,
+        text: { type: 'plain_text', text: 'Open in Asana' },
+        url: task.permalinkUrl,
+      },
+    },
+  ];
+  for (const notice of options.notices ?? []) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `:information_source: ${escapeSlackText(notice)}` }],
+    });
+  }
+  const projectName = task.projects[0]?.name;
+  const text = `Created Asana task “${truncate(task.name, NAME_LIMIT)}”${projectName ? ` in ${projectName}` : ''}: ${task.permalinkUrl}`;
+  return { text: escapeSlackText(text), blocks };
+}
+
+/** A short private message: an error, a refusal or a hint. Plain text, escaped, nothing pings. */
+export function noticeMessage(text: string): SlackMessage {
+  const safe = escapeSlackText(truncate(text, 2900));
+  return { text: safe, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: safe } }] };
+}

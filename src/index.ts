@@ -1,0 +1,36 @@
+import path from 'node:path';
+import { startBridge } from './app';
+import { loadConfig, readDotEnv } from './config';
+import { ConfigError } from './errors';
+
+/**
+ * Entry point for `npm start`: settings problems end the process with one line per problem and no stack
+ * trace; SIGINT/SIGTERM stop the app cleanly so in-flight replies can finish.
+ */
+async function main(): Promise<void> {
+  readDotEnv(path.resolve(process.cwd(), '.env'));
+  const config = loadConfig(process.env);
+  const bridge = await startBridge(config);
+
+  const shutdown = (signal: string) => {
+    bridge.logger.info('stopping', { signal });
+    bridge.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write('The bridge cannot start. Fix these settings (in the environment or .env):\n');
+    for (const problem of error.problems)
+      process.stderr.write(`  - ${problem.variable}: ${problem.message}\n`);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`The bridge stopped while starting: ${message}\n`);
+  }
+  process.exit(1);
+});

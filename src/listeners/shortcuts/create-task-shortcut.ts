@@ -1,0 +1,128 @@
+import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import { INPUT_MAX, createTaskModal, modalStatusView } from '../../blocks/create-task-modal';
+import { noticeMessage } from '../../blocks/task-message';
+import { OTHER_TEAM_MESSAGE } from '../../services/access-policy';
+import { logFailure } from '../../services/error-reporting';
+import { fileNames, messageText } from '../../text/message-text';
+import { escapeSlackText, extractMentionedUserIds, slackToPlainText } from '../../text/slack-text';
+import { firstLine } from '../../text/truncate';
+import type { ListenerDeps } from '../index';
+
+/**
+ * Mentions in the message are shown by name in the form, which costs a users.info call each; the
+ * trigger_id dies 3 s after the click, so names that are not back by then fall back to their labels.
+ */
+const NAME_LOOKUP_BUDGET_MS = 700;
+
+/** "Create Asana task" on a message: opens the modal at once, before any Asana call. */
+export function createTaskShortcut(deps: ListenerDeps) {
+  return async ({
+    shortcut,
+    ack,
+    client,
+    respond,
+  }: SlackShortcutMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const action = shortcut as MessageShortcut;
+    const logger = deps.logger.child({
+      component: 'shortcut',
+      team: action.team?.id,
+      user: action.user.id,
+      channel: action.channel.id,
+    });
+
+    const installed = deps.installedTeamId();
+    const teamId = action.user.team_id ?? action.team?.id;
+    if (installed && teamId && teamId !== installed) {
+      await respond({ response_type: 'ephemeral', ...noticeMessage(OTHER_TEAM_MESSAGE) }).catch(
+        () => undefined,
+      );
+      return;
+    }
+
+    const raw = messageText(action.message);
+    const userNames = await withinBudget(
+      deps.users.names(extractMentionedUserIds(raw)),
+      NAME_LOOKUP_BUDGET_MS,
+    );
+    const notes = slackToPlainText(raw, { userNames });
+    const files = fileNames(action.message);
+    const name =
+      firstLine(notes) ||
+      (files.length
+        ? `Follow up on ${files.join(', ')}`
+        : `Follow up on a message in #${action.channel.name}`);
+
+    const long = notes.length > INPUT_MAX;
+    const draftId = long ? deps.drafts.put(notes) : undefined;
+    const messageTs = action.message.ts;
+    const view = createTaskModal({
+      name,
+      notes,
+      fullNotesLength: long ? notes.length : undefined,
+      metadata: {
+        channelId: action.channel.id,
+        messageTs,
+        threadTs: (action.message as { thread_ts?: string }).thread_ts ?? messageTs,
+        draftId,
+        ...messageAuthor(action.message as AuthoredMessage),
+      },
+    });
+
+    let viewId: string | undefined;
+    try {
+      const opened = await client.views.open({ trigger_id: action.trigger_id, view });
+      viewId = opened.view?.id;
+    } catch (error) {
+      logFailure(logger, error, 'open the task form');
+      await respond({
+        response_type: 'ephemeral',
+        ...noticeMessage(
+          'Slack closed the window for that form before it could open. Please try the shortcut again.',
+        ),
+      }).catch(() => undefined);
+      return;
+    }
+
+    // Warm the project list so the picker can answer from memory within Slack's 3 s.
+    deps.directory.projects(deps.workspaceGid).catch((error) => logFailure(logger, error, 'load projects'));
+
+    // Checked after the modal is open (the trigger cannot wait); a refused person sees why in the modal.
+    try {
+      await deps.access.authorize({ teamId, userId: action.user.id });
+    } catch (error) {
+      const report = logFailure(logger, error, 'create a task');
+      if (viewId)
+        await client.views.update({
+          view_id: viewId,
+          view: modalStatusView(escapeSlackText(report.userMessage)),
+        });
+    }
+  };
+}
+
+interface AuthoredMessage {
+  user?: string;
+  username?: string;
+  bot_profile?: { name?: string };
+}
+
+/** A person's id to look up at submission, or the name an app posted under. */
+function messageAuthor(message: AuthoredMessage): { authorUserId?: string; authorName?: string } {
+  if (message.user) return { authorUserId: message.user };
+  const appName = message.bot_profile?.name ?? message.username;
+  return { authorName: appName ? `${appName} (app)` : 'an app' };
+}
+
+/** The names found within the budget; a slow Slack costs only the names, never the form. */
+async function withinBudget(names: Promise<Map<string, string>>, ms: number): Promise<Map<string, string>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Map<string, string>>((resolve) => {
+    timer = setTimeout(() => resolve(new Map()), ms);
+  });
+  try {
+    return await Promise.race([names, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

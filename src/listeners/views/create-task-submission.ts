@@ -1,0 +1,208 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { DateTime } from 'luxon';
+import type { Logger } from 'winston';
+import {
+  CreateTaskModalMetadata,
+  createTaskModal,
+  decodeMetadata,
+  modalStatusView,
+  truncateForInput,
+} from '../../blocks/create-task-modal';
+import { taskDetails, taskLink } from '../../blocks/task-message';
+import { UserInputError } from '../../errors';
+import {
+  ASSIGNEE_BLOCK,
+  ASSIGNEE_SELECT_ACTION,
+  DUE_BLOCK,
+  DUE_DATE_ACTION,
+  NOTES_BLOCK,
+  NOTES_INPUT_ACTION,
+  PROJECT_BLOCK,
+  PROJECT_SELECT_ACTION,
+  TASK_NAME_ACTION,
+  TASK_NAME_BLOCK,
+  THREAD_REPLY_ACTION,
+  THREAD_REPLY_BLOCK,
+} from '../../ids';
+import { logFailure } from '../../services/error-reporting';
+import type { Task } from '../../services/asana/types';
+import { escapeSlackText } from '../../text/slack-text';
+import type { ListenerDeps } from '../index';
+
+/** What the person entered in the modal. */
+interface FormValues {
+  name: string;
+  notes: string;
+  projectGid?: string;
+  assigneeSlackId?: string;
+  dueOn?: string;
+  threadReply: boolean;
+}
+
+type StateValues = Record<string, Record<string, any>>;
+
+export function readForm(values: StateValues): FormValues {
+  const value = (block: string, action: string) => values[block]?.[action];
+  return {
+    name: (value(TASK_NAME_BLOCK, TASK_NAME_ACTION)?.value ?? '').trim(),
+    notes: value(NOTES_BLOCK, NOTES_INPUT_ACTION)?.value ?? '',
+    projectGid: value(PROJECT_BLOCK, PROJECT_SELECT_ACTION)?.selected_option?.value || undefined,
+    assigneeSlackId: value(ASSIGNEE_BLOCK, ASSIGNEE_SELECT_ACTION)?.selected_user || undefined,
+    dueOn: value(DUE_BLOCK, DUE_DATE_ACTION)?.selected_date || undefined,
+    threadReply: (value(THREAD_REPLY_BLOCK, THREAD_REPLY_ACTION)?.selected_options ?? []).length > 0,
+  };
+}
+
+/**
+ * Errors keyed by input block, as Slack shows them. A due date is "past" when it is before today where
+ * the person is; with no profile to hand, before today anywhere on Earth (UTC-12), so no one is refused
+ * a date that is still today for them.
+ */
+export function validateForm(
+  form: FormValues,
+  timeZone: string | undefined,
+  now: Date,
+): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!form.name) errors[TASK_NAME_BLOCK] = 'Give the task a name.';
+  if (form.dueOn) {
+    const today = DateTime.fromJSDate(now, { zone: timeZone ?? 'UTC-12' }).toISODate();
+    if (today && form.dueOn < today) errors[DUE_BLOCK] = 'That date has passed. Pick today or a later date.';
+  }
+  return errors;
+}
+
+/** Submission of the "Create Asana task" modal. */
+export function createTaskSubmission(deps: ListenerDeps) {
+  return async ({ ack, body, view, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const userId = body.user.id;
+    const logger = deps.logger.child({ component: 'modal', team: body.team?.id, user: userId });
+    const metadata = decodeMetadata(view.private_metadata);
+    const form = readForm(view.state.values as StateValues);
+
+    const errors = metadata
+      ? validateForm(form, deps.users.peek(userId)?.timeZone, new Date())
+      : { [TASK_NAME_BLOCK]: 'This form has expired. Close it and run the shortcut on the message again.' };
+    if (Object.keys(errors).length > 0) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    const meta = metadata as CreateTaskModalMetadata;
+
+    await ack({
+      response_action: 'update',
+      view: modalStatusView(':hourglass_flowing_sand: Creating the task in Asana…'),
+    });
+
+    try {
+      const requester = await deps.access.authorize({ teamId: body.user.team_id ?? body.team?.id, userId });
+      const [permalink, authorName] = await Promise.all([
+        getPermalink(client, meta, logger),
+        meta.authorUserId
+          ? deps.users.profile(meta.authorUserId).then(
+              (p) => p.name,
+              () => undefined,
+            )
+          : meta.authorName,
+      ]);
+      // The input holds at most 3,000 characters; an untouched prefill of a longer message means "all of it".
+      const full = deps.drafts.get(meta.draftId);
+      const notes = full && form.notes === truncateForInput(full) ? full : form.notes;
+
+      const { task, notices } = await deps.creator.createFromMessage({
+        name: form.name,
+        notes,
+        projectGid: form.projectGid,
+        assigneeSlackId: form.assigneeSlackId,
+        dueOn: form.dueOn,
+        requester,
+        permalink,
+        authorName,
+      });
+      deps.drafts.delete(meta.draftId);
+
+      const noticeLines = notices.map((n) => `\n:information_source: ${escapeSlackText(n)}`).join('');
+      await client.views.update({
+        view_id: view.id,
+        view: modalStatusView(
+          `:white_check_mark: Created ${taskLink(task)}\n${taskDetails(task, requester.timeZone)}${noticeLines}`,
+        ),
+      });
+      if (form.threadReply) await replyInThread(client, meta, userId, task, requester.name, logger);
+    } catch (error) {
+      const report = logFailure(logger, error, 'create the task');
+      // A refusal the person can fix (a project that is gone) brings the form back with their input kept.
+      const next =
+        error instanceof UserInputError && form.projectGid
+          ? createTaskModal({
+              name: form.name,
+              notes: form.notes,
+              metadata: meta,
+              banner: report.userMessage,
+              assigneeSlackId: form.assigneeSlackId,
+              dueOn: form.dueOn,
+              threadReply: form.threadReply,
+            })
+          : modalStatusView(escapeSlackText(report.userMessage));
+      await client.views
+        .update({ view_id: view.id, view: next })
+        .catch((e) =>
+          logger.warn('could not show the result in the modal', { reason: (e as Error).message }),
+        );
+    }
+  };
+}
+
+/** The message's permalink from Slack (right for thread replies and Enterprise Grid), or none. */
+async function getPermalink(
+  client: WebClient,
+  meta: CreateTaskModalMetadata,
+  logger: Logger,
+): Promise<string | undefined> {
+  try {
+    const result = await client.chat.getPermalink({ channel: meta.channelId, message_ts: meta.messageTs });
+    return result.permalink;
+  } catch (error) {
+    logger.warn('no permalink for the message', { reason: (error as Error).message });
+    return undefined;
+  }
+}
+
+/**
+ * Tells the thread the task exists. Where the bot may not post (a private channel it is not in, a DM
+ * between others), the requester is told privately instead, so the link is never lost.
+ */
+async function replyInThread(
+  client: WebClient,
+  meta: CreateTaskModalMetadata,
+  userId: string,
+  task: Task,
+  requesterName: string,
+  logger: Logger,
+): Promise<void> {
+  const text = `${escapeSlackText(requesterName)} created an Asana task from this message: ${taskLink(task)}`;
+  try {
+    await client.chat.postMessage({
+      channel: meta.channelId,
+      thread_ts: meta.threadTs,
+      text,
+      unfurl_links: false,
+    });
+    return;
+  } catch (error) {
+    logger.info('cannot reply in the thread, telling the requester privately', {
+      reason: (error as Error).message,
+    });
+  }
+  const privateText = `I couldn't post in that thread, so here is the link just for you: ${taskLink(task)}`;
+  try {
+    await client.chat.postEphemeral({ channel: meta.channelId, user: userId, text: privateText });
+  } catch {
+    await client.chat
+      .postMessage({ channel: userId, text: privateText })
+      .catch((e) =>
+        logger.warn('could not tell the requester about the task', { reason: (e as Error).message }),
+      );
+  }
+}

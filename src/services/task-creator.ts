@@ -1,0 +1,227 @@
+import type { Logger } from 'winston';
+import { parseCreateText } from '../commands/create-grammar';
+import { parseDue } from '../dates/parse-due';
+import { AsanaForbiddenError, AsanaNotFoundError, UserInputError } from '../errors';
+import { extractMentionedUserIds, slackToPlainText } from '../text/slack-text';
+import { fold, rankByName, type AsanaDirectory } from './asana/asana-directory';
+import { newRequestRef, type TaskService } from './asana/task-service';
+import type { Project, Section, Task } from './asana/types';
+import type { SlackProfile, SlackUsers } from './slack/slack-users';
+
+/** A created task and anything the person should know about how it was made. */
+export interface CreateResult {
+  task: Task;
+  /** Short sentences, e.g. why the task is unassigned. */
+  notices: string[];
+}
+
+/** What the message shortcut's modal collected. */
+export interface MessageTaskInput {
+  name: string;
+  notes: string;
+  projectGid?: string;
+  assigneeSlackId?: string;
+  dueOn?: string;
+  requester: SlackProfile;
+  /** The Slack message the task came from. */
+  permalink?: string;
+  authorName?: string;
+}
+
+export interface TaskCreatorOptions {
+  tasks: TaskService;
+  directory: AsanaDirectory;
+  users: SlackUsers;
+  workspaceGid: string;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** Largest number of candidates named when a project name is ambiguous. */
+const MAX_CANDIDATES_SHOWN = 5;
+
+/**
+ * Turns what a person asked for in Slack into one Asana task: decodes their text, resolves project,
+ * section, assignee and due date, and refuses before any write when something does not resolve.
+ */
+export class TaskCreator {
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: TaskCreatorOptions) {
+    this.logger = options.logger.child({ component: 'task-creator' });
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** `/asana create …`: `argsText` is everything after the subcommand, still in Slack's escaped form. */
+  async createFromCommand(argsText: string, requester: SlackProfile): Promise<CreateResult> {
+    const timeZone = requester.timeZone;
+    const now = this.now();
+    const request = parseCreateText(argsText, { isDate: (s) => isDate(s, timeZone, now) });
+
+    const names = await this.options.users.names(extractMentionedUserIds(argsText));
+    const name = slackToPlainText(request.name, { userNames: names }).trim();
+    if (!name) throw new UserInputError('Give the task a name, e.g. `/asana create Update onboarding doc`.');
+
+    const due = request.dueText ? parseDue(slackToPlainText(request.dueText), { timeZone, now }) : undefined;
+    const placement = request.projectText
+      ? await this.resolvePlacement(
+          slackToPlainText(request.projectText),
+          request.sectionText && slackToPlainText(request.sectionText),
+        )
+      : undefined;
+
+    const notices: string[] = [];
+    let assignee: string | undefined;
+    if (request.assigneeText) {
+      const resolved = await this.resolveAssignee(request.assigneeText, requester);
+      assignee = resolved.gid;
+      if (resolved.notice) notices.push(resolved.notice);
+    }
+
+    const requestRef = newRequestRef();
+    const task = await this.create(
+      {
+        name,
+        notes: footer(`Created from Slack by ${requester.name}`, requestRef),
+        dueOn: due?.kind === 'date' ? due.dueOn : undefined,
+        dueAt: due?.kind === 'datetime' ? due.dueAt : undefined,
+        assignee,
+        projectGid: placement?.project.gid,
+        sectionGid: placement?.section?.gid,
+        workspaceGid: this.options.workspaceGid,
+      },
+      requestRef,
+    );
+    return { task, notices };
+  }
+
+  /** The message shortcut's modal, after validation. */
+  async createFromMessage(input: MessageTaskInput): Promise<CreateResult> {
+    const notices: string[] = [];
+    let assignee: string | undefined;
+    if (input.assigneeSlackId) {
+      const resolved = await this.resolveAssignee(`<@${input.assigneeSlackId}>`, input.requester);
+      assignee = resolved.gid;
+      if (resolved.notice) notices.push(resolved.notice);
+    }
+
+    const origin = [
+      input.permalink ? `From Slack: ${input.permalink}` : undefined,
+      input.authorName
+        ? `Message by ${input.authorName}, added by ${input.requester.name}`
+        : `Added by ${input.requester.name}`,
+    ]
+      .filter(Boolean)
+      .join('\n');
+    const requestRef = newRequestRef();
+    const notes = [input.notes.trim(), footer(origin, requestRef)].filter(Boolean).join('\n\n');
+
+    const task = await this.create(
+      {
+        name: input.name,
+        notes,
+        dueOn: input.dueOn,
+        assignee,
+        projectGid: input.projectGid,
+        workspaceGid: this.options.workspaceGid,
+      },
+      requestRef,
+    );
+    return { task, notices };
+  }
+
+  /** Finds the one project (and section) a name means, or explains why there is not exactly one. */
+  async resolvePlacement(
+    projectText: string,
+    sectionText?: string,
+  ): Promise<{ project: Project; section?: Section }> {
+    const projects = await this.options.directory.projects(this.options.workspaceGid);
+    const project = pickOne(projects, projectText, 'project');
+    if (!sectionText) return { project };
+    const sections = await this.options.directory.sections(project.gid);
+    return { project, section: pickOne(sections, sectionText, `section of ${project.name}`) };
+  }
+
+  private async create(input: Parameters<TaskService['createTask']>[0], requestRef: string): Promise<Task> {
+    try {
+      const task = await this.options.tasks.createTask(input, requestRef);
+      this.logger.info('task created', { taskGid: task.gid, projectGid: input.projectGid, requestRef });
+      return task;
+    } catch (error) {
+      // A project that vanished or was hidden since we cached it: forget it and let the person pick again.
+      if (input.projectGid && (error instanceof AsanaNotFoundError || error instanceof AsanaForbiddenError)) {
+        this.options.directory.evictProject(input.projectGid);
+        throw new UserInputError(
+          'That project is no longer available in Asana (archived, deleted or private). Pick another project.',
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * `me`, a Slack mention or `@handle` -> the Asana user with the same email. When there is none the task
+   * is created unassigned and the notice says why, rather than failing the whole create.
+   */
+  private async resolveAssignee(
+    text: string,
+    requester: SlackProfile,
+  ): Promise<{ gid?: string; notice?: string }> {
+    const trimmed = text.trim();
+    const mentioned = extractMentionedUserIds(trimmed)[0];
+    let person: SlackProfile;
+    if (/^me$/i.test(trimmed)) person = requester;
+    else if (mentioned) person = await this.options.users.profile(mentioned);
+    else {
+      throw new UserInputError(
+        `I can't tell who “${slackToPlainText(trimmed)}” is. Mention them with @, e.g. \`for @Jane\`, or write \`for me\`.`,
+      );
+    }
+
+    if (!person.email) {
+      return { notice: `${person.name}'s Slack profile shows no email, so the task is unassigned.` };
+    }
+    const user = await this.options.directory.userByEmail(this.options.workspaceGid, person.email);
+    if (!user) {
+      return {
+        notice: `${person.name} has no Asana account with their Slack email in this workspace, so the task is unassigned.`,
+      };
+    }
+    return { gid: user.gid };
+  }
+}
+
+function isDate(text: string, timeZone: string, now: Date): boolean {
+  try {
+    parseDue(slackToPlainText(text), { timeZone, now });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The origin line plus the reference that lets a lost create be found again. */
+function footer(origin: string, requestRef: string): string {
+  return `${origin}\n(ref ${requestRef})`;
+}
+
+function pickOne<T extends { name: string }>(items: T[], query: string, what: string): T {
+  const q = fold(query);
+  const exact = items.filter((i) => fold(i.name) === q);
+  if (exact.length === 1) return exact[0];
+  const ranked = exact.length > 1 ? exact : rankByName(items, query);
+  if (ranked.length === 1) return ranked[0];
+  if (ranked.length === 0) {
+    throw new UserInputError(
+      `I couldn't find a ${what} called “${query}”. Check the name in Asana, or quote it exactly.`,
+    );
+  }
+  const shown = ranked.slice(0, MAX_CANDIDATES_SHOWN).map((i) => `“${i.name}”`);
+  const more =
+    ranked.length > MAX_CANDIDATES_SHOWN ? ` and ${ranked.length - MAX_CANDIDATES_SHOWN} more` : '';
+  throw new UserInputError(
+    `“${query}” matches several: ${shown.join(', ')}${more}. Type more of the ${what} name.`,
+  );
+}
