@@ -65,8 +65,9 @@ function echo(text: string): string {
  * - A date that is already over (`yesterday`, `last friday`) is refused, unless the year is written
  *   out (`2024-02-29`, `feb 29 2024`): that is deliberate, e.g. recording late work.
  * - `12/5`, `5-12`, `5.12.2026`: refused as ambiguous (month/day or day/month).
- * - A local time skipped by a DST change (02:30 on the spring-forward day) moves forward by the gap,
- *   as luxon does; a repeated one (fall back) takes the earlier of the two instants.
+ * - A local time skipped by a DST change (02:30 on the spring-forward day) moves forward by the gap;
+ *   one that happens twice (01:30 on the fall-back day) is the second, standard-time one. Both are
+ *   luxon's rules.
  */
 export function parseDue(text: string, options: ParseDueOptions): DueDate {
   const zone = resolveZone(options.timeZone);

@@ -177,6 +177,11 @@ describe('parseDue: times', () => {
     expect(dueAt('2026-03-08 2:30am', at('2026-03-01T12:00', LA))).toBe('2026-03-08T10:30:00.000Z');
   });
 
+  it('takes a time that happens twice on the fall-back day as the standard-time one', () => {
+    // 01:30 happens at 08:30Z (PDT) and again at 09:30Z (PST) in Los Angeles on 2026-11-01.
+    expect(dueAt('2026-11-01 1:30am', at('2026-10-30T12:00', LA))).toBe('2026-11-01T09:30:00.000Z');
+  });
+
   it('counts "in N hours" as elapsed time across a DST change', () => {
     const beforeFallBack = new Date('2026-11-01T07:30:00Z'); // 00:30 PDT; clocks go back at 09:00Z
     expect(dueAt('in 3 hours', beforeFallBack)).toBe('2026-11-01T10:30:00.000Z');
