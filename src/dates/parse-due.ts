@@ -131,7 +131,7 @@ function parseIsoDate(input: string, match: RegExpExecArray, zone: string, now: 
     if (!time) {
       throw new UserInputError(`I can't read the time in ${echo(input)}. Write it like \`${date} 3pm\`.`);
     }
-    return datetime(calendarDay.set(time));
+    return datetime(atWallClock(calendarDay, time.hour, time.minute));
   }
   return { kind: 'date', dueOn: date };
 }
@@ -202,7 +202,7 @@ function parseNatural(input: string, zone: string, now: DateTime): DueDate {
   }
 
   if (!hasTime) return { kind: 'date', dueOn: day.toISODate() ?? '' };
-  let instant = day.set({ hour: start.get('hour') ?? 0, minute: start.get('minute') ?? 0 });
+  let instant = atWallClock(day, start.get('hour') ?? 0, start.get('minute') ?? 0);
   // A time alone means its next occurrence; luxon's day arithmetic keeps the wall-clock time across DST.
   if (!hasDate && instant < now) instant = instant.plus({ days: 1 });
   return datetime(instant);
@@ -215,6 +215,17 @@ function nextOccurrence(month: number, dayOfMonth: number, today: DateTime): Dat
     if (candidate.isValid && candidate >= today) return candidate;
   }
   return undefined;
+}
+
+/**
+ * The instant the person's clock shows `hour:minute` on `day`. Built from the fields rather than with
+ * `day.set()`, which would keep midnight's offset and so pick a different instant on DST days.
+ */
+function atWallClock(day: DateTime, hour: number, minute: number): DateTime {
+  return DateTime.fromObject(
+    { year: day.year, month: day.month, day: day.day, hour, minute },
+    { zone: day.zone },
+  );
 }
 
 function componentsOf(start: chrono.ParsedComponents) {
