@@ -144,8 +144,29 @@ function optionFor(element: Record<string, any>, value: string): Record<string, 
 }
 
 /** The state.values entry Slack would send for an element given a test's value or shorthand. */
+/** What Slack reports for an element the person left as the app prefilled it. */
+function initialState(element: Record<string, any>): Record<string, any> | undefined {
+  const pairs: Array<[string, string]> = [
+    ['initial_value', 'value'],
+    ['initial_option', 'selected_option'],
+    ['initial_options', 'selected_options'],
+    ['initial_user', 'selected_user'],
+    ['initial_users', 'selected_users'],
+    ['initial_date', 'selected_date'],
+    ['initial_date_time', 'selected_date_time'],
+    ['initial_conversation', 'selected_conversation'],
+    ['initial_channel', 'selected_channel'],
+  ];
+  const found = pairs.find(([initial]) => element[initial] !== undefined);
+  return found ? { [found[1]]: element[found[0]] } : undefined;
+}
+
 function stateValue(element: Record<string, any>, given: unknown): Record<string, any> {
   const type = element.type as string;
+  if (given === undefined) {
+    const initial = initialState(element);
+    if (initial) return { type, ...initial };
+  }
   if (given !== null && typeof given === 'object' && !Array.isArray(given)) return { type, ...given };
   if (TEXT_INPUTS.has(type)) return { type, value: given === undefined ? null : String(given) };
   if (OPTION_SELECTS.has(type)) {

@@ -32,7 +32,8 @@ export function createTaskShortcut(deps: ListenerDeps) {
     });
 
     const installed = deps.installedTeamId();
-    const teamId = action.user.team_id ?? action.team?.id;
+    // The workspace the request came from; a guest's own team is caught by the profile check below.
+    const teamId = action.team?.id;
     if (installed && teamId && teamId !== installed) {
       await respond({ response_type: 'ephemeral', ...noticeMessage(OTHER_TEAM_MESSAGE) }).catch(
         () => undefined,

@@ -96,7 +96,7 @@ export function createTaskSubmission(deps: ListenerDeps) {
     });
 
     try {
-      const requester = await deps.access.authorize({ teamId: body.user.team_id ?? body.team?.id, userId });
+      const requester = await deps.access.authorize({ teamId: body.team?.id, userId });
       const [permalink, authorName] = await Promise.all([
         getPermalink(client, meta, logger),
         meta.authorUserId
