@@ -1,6 +1,7 @@
 import type { Logger } from 'winston';
 import { parseCreateText } from '../commands/create-grammar';
-import { parseDue } from '../dates/parse-due';
+import { DateTime } from 'luxon';
+import { type DueDate, parseDue } from '../dates/parse-due';
 import { AsanaForbiddenError, AsanaNotFoundError, UserInputError } from '../errors';
 import { extractMentionedUserIds, slackToPlainText } from '../text/slack-text';
 import { fold, rankByName, type AsanaDirectory } from './asana/asana-directory';
@@ -64,6 +65,9 @@ export class TaskCreator {
     if (!name) throw new UserInputError('Give the task a name, e.g. `/asana create Update onboarding doc`.');
 
     const due = request.dueText ? parseDue(slackToPlainText(request.dueText), { timeZone, now }) : undefined;
+    const startOn = request.startText
+      ? startDate(slackToPlainText(request.startText), due, timeZone, now)
+      : undefined;
     const placement = request.projectText
       ? await this.resolvePlacement(
           slackToPlainText(request.projectText),
@@ -86,6 +90,7 @@ export class TaskCreator {
         notes: footer(`Created from Slack by ${requester.name}`, requestRef),
         dueOn: due?.kind === 'date' ? due.dueOn : undefined,
         dueAt: due?.kind === 'datetime' ? due.dueAt : undefined,
+        startOn,
         assignee,
         projectGid: placement?.project.gid,
         sectionGid: placement?.section?.gid,
@@ -200,6 +205,28 @@ function isDate(text: string, timeZone: string, now: Date): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A start date, which Asana accepts only with a due date in the same request and never after it. The
+ * grammar already refuses a start without a due; this checks the dates themselves.
+ */
+function startDate(text: string, due: DueDate | undefined, timeZone: string, now: Date): string {
+  const start = parseDue(text, { timeZone, now });
+  if (start.kind !== 'date')
+    throw new UserInputError('A start is a day without a time, e.g. `start:2026-05-01`.');
+  const dueDay =
+    due?.kind === 'date'
+      ? due.dueOn
+      : due
+        ? DateTime.fromISO(due.dueAt, { zone: timeZone }).toISODate()
+        : undefined;
+  if (dueDay && start.dueOn > dueDay) {
+    throw new UserInputError(
+      `The start (${start.dueOn}) is after the due date (${dueDay}). Swap them or drop the start.`,
+    );
+  }
+  return start.dueOn;
 }
 
 /** The origin line plus the reference that lets a lost create be found again. */

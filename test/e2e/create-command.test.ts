@@ -145,6 +145,15 @@ describe('/asana create over HTTP', () => {
     expect(JSON.stringify(body.blocks)).toContain('unassigned');
   });
 
+  it('accepts a leap day and a start before the due date (C17)', async () => {
+    await (await run(h, 'create Leap day task due:2024-02-29')).reply();
+    await (await run(h, 'create Ranged task start:2031-05-01 due:2031-05-10')).reply();
+
+    expect(h.asana.tasks().find((t) => t.name === 'Leap day task')!.due_on).toBe('2024-02-29');
+    const ranged = h.asana.tasks().find((t) => t.name === 'Ranged task')!;
+    expect([ranged.start_on, ranged.due_on]).toEqual(['2031-05-01', '2031-05-10']);
+  });
+
   describe('refuses bad input clearly and creates nothing', () => {
     const cases: Array<[string, string | undefined, RegExp]> = [
       ['no text field', undefined, /create Asana tasks/i],
@@ -174,6 +183,9 @@ describe('/asana create over HTTP', () => {
       ['an ambiguous project', 'create Orphan task in a', /matches several/],
       ['an impossible date', 'create Leap task due 2024-02-30', /2024-02-30|date/i],
       ['a date that does not parse', 'create Vague task due someday soonish', /date/i],
+      ['a non-leap 29 February', 'create Not leap due:2023-02-29', /2023-02-29|date/i],
+      ['a start without a due date', 'create Startless start:2031-05-01', /due/i],
+      ['a start after the due date', 'create Backwards start:2031-05-10 due:2031-05-01', /after the due date/],
     ];
     it.each(asyncCases)('%s', async (_label, text, expected) => {
       const posts = h.asana.count('POST', '/tasks');

@@ -117,6 +117,7 @@ export class TaskService {
     else if (input.notes !== undefined) data.notes = input.notes;
     if (input.dueOn) data.due_on = input.dueOn;
     if (input.dueAt) data.due_at = input.dueAt;
+    if (input.startOn) data.start_on = input.startOn;
     if (input.assignee) data.assignee = input.assignee;
     if (input.followers?.length) data.followers = input.followers;
     if (input.projectGid) {

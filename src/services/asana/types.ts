@@ -41,6 +41,8 @@ export interface NewTask {
   htmlNotes?: string;
   dueOn?: string;
   dueAt?: string;
+  /** Calendar date; Asana requires a due date in the same request. */
+  startOn?: string;
   /** An Asana user gid or email address. */
   assignee?: string;
   projectGid?: string;
