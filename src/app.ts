@@ -15,6 +15,8 @@ import { TaskService } from './services/asana/task-service';
 import { DraftStore } from './services/draft-store';
 import { logFailure } from './services/error-reporting';
 import { SlackUsers } from './services/slack/slack-users';
+import { SqliteStore } from './store/sqlite-store';
+import type { Store } from './store/store';
 import { TaskCreator } from './services/task-creator';
 
 export interface BridgeOptions {
@@ -37,6 +39,7 @@ export interface RunningBridge {
   /** The HTTP port in HTTP mode (useful with PORT=0); undefined in Socket Mode. */
   port: number | undefined;
   directory: AsanaDirectory;
+  store: Store;
   stop(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
   });
 
   const teamId = await resolveTeam(app);
+  const store = SqliteStore.open({ dataDir: config.dataDir });
   const users = new SlackUsers(app.client, () => teamId);
   const tasks = new TaskService(gateway, logger);
   registerListeners(app, {
@@ -93,6 +97,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     directory,
     users,
     drafts: new DraftStore(),
+    store,
     workspaceGid,
     installedTeamId: () => teamId,
     logger,
@@ -117,7 +122,11 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     teamId,
     port,
     directory,
-    stop: () => app.stop().then(() => undefined),
+    store,
+    async stop() {
+      await app.stop();
+      await store.close();
+    },
   };
 }
 

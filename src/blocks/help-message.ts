@@ -1,19 +1,28 @@
 import type { SlackMessage } from './task-message';
 
-/** Usage of `/asana`, shown for `/asana`, `/asana help` and anything it does not understand. */
-export function helpMessage(options: { intro?: string } = {}): SlackMessage {
-  const lines = [
-    ...(options.intro ? [options.intro, ''] : []),
-    '*Create Asana tasks from Slack*',
-    '`/asana create <task name> [due <date>] [in <project>] [for @person|me]`',
-    '  e.g. `/asana create Update onboarding doc due friday in Marketing`',
-    '  Dates: `2026-12-24`, `today`, `tomorrow`, `friday`, `next fri`, `in 3 days`, `dec 5`, `friday 3pm`.',
-    '  Sections: `in Web App / Bugs`. A name ending in such words goes in quotes:',
-    '  `/asana create "Fix typo in README" in Docs`',
-    '`/asana help` shows this message.',
-    '',
-    'To turn a message into a task, open its *⋯* menu and choose *Create Asana task*.',
+/** Slack's cap on a section's text. */
+const SECTION_MAX = 3000;
+
+/**
+ * Usage of `/asana`: one paragraph per subcommand, from each subcommand's own help lines, split over
+ * as many sections as Slack's 3,000-character limit needs.
+ */
+export function helpMessage(options: { intro?: string; commands: string[][] }): SlackMessage {
+  const paragraphs = [
+    ...(options.intro ? [options.intro] : []),
+    '*Asana from Slack*',
+    ...options.commands.map((lines) => lines.join('\n')),
+    'To turn a message into a task, or add it to one, open the message’s *⋯* menu and choose *Create Asana task* or *Add to Asana task*.',
   ];
-  const text = lines.join('\n');
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  const sections: string[] = [];
+  for (const paragraph of paragraphs) {
+    const last = sections[sections.length - 1];
+    if (last !== undefined && last.length + paragraph.length + 2 <= SECTION_MAX)
+      sections[sections.length - 1] = `${last}\n\n${paragraph}`;
+    else sections.push(paragraph.slice(0, SECTION_MAX));
+  }
+  return {
+    text: paragraphs.join('\n\n'),
+    blocks: sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
+  };
 }

@@ -12,6 +12,7 @@ import type { AsanaDirectory } from '../services/asana/asana-directory';
 import type { DraftStore } from '../services/draft-store';
 import type { SlackUsers } from '../services/slack/slack-users';
 import type { TaskCreator } from '../services/task-creator';
+import type { Store } from '../store/store';
 import { asanaCommand } from './commands/asana-command';
 import { createTaskShortcut } from './shortcuts/create-task-shortcut';
 import { createTaskSubmission } from './views/create-task-submission';
@@ -24,6 +25,7 @@ export interface ListenerDeps {
   directory: AsanaDirectory;
   users: SlackUsers;
   drafts: DraftStore;
+  store: Store;
   workspaceGid: string;
   installedTeamId: () => string | undefined;
   logger: Logger;

@@ -156,10 +156,10 @@ describe('/asana create over HTTP', () => {
 
   describe('refuses bad input clearly and creates nothing', () => {
     const cases: Array<[string, string | undefined, RegExp]> = [
-      ['no text field', undefined, /create Asana tasks/i],
-      ['empty text', '', /create Asana tasks/i],
-      ['only spaces', '   ', /create Asana tasks/i],
-      ['a non-breaking space', '\u00a0', /create Asana tasks/i],
+      ['no text field', undefined, /Asana from Slack/],
+      ['empty text', '', /Asana from Slack/],
+      ['only spaces', '   ', /Asana from Slack/],
+      ['a non-breaking space', '\u00a0', /Asana from Slack/],
       ['create without a name', 'create', /Give the task a name/],
       ['an unknown subcommand', 'craete Fix it', /Did you mean `create`/],
       ['an unbalanced quote', 'create “Unbalanced title project:Web', /quote/i],

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { RunningBridge, startBridge } from '../../src/app';
@@ -102,6 +105,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
 
   const mode = options.mode ?? 'http';
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bridge-data-'));
   const base: Config = {
     slack: {
       botToken: SECRETS.botToken,
@@ -113,7 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     asana: { accessToken: SECRETS.asanaToken, baseUrl: asana.basePath, rateLimitPerMinute: 1500 },
     port: 0,
     logLevel: 'debug',
-    dataDir: './data-unused',
+    dataDir,
   };
   const config = options.config ? options.config(base) : base;
 
@@ -128,6 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     });
   } catch (error) {
     await Promise.all([asana.close(), slack.close()]);
+    rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
 
@@ -150,6 +155,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await bridge.stop().catch(() => undefined);
       await Promise.all([asana.close(), slack.close()]);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

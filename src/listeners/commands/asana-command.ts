@@ -1,20 +1,30 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { helpMessage } from '../../blocks/help-message';
-import { noticeMessage, taskCreatedMessage } from '../../blocks/task-message';
+import { noticeMessage } from '../../blocks/task-message';
 import { OTHER_TEAM_MESSAGE } from '../../services/access-policy';
 import { logFailure } from '../../services/error-reporting';
 import { escapeSlackText, normalizeCommandText } from '../../text/slack-text';
 import type { ListenerDeps } from '../index';
+import { findSubcommand, subcommands } from './subcommands';
 
-const SUBCOMMANDS = ['create', 'help'] as const;
-
-/** Splits "create Fix the thing" into the subcommand and the rest, keeping the rest byte for byte. */
+/** Splits "create Fix the thing" into the subcommand and the rest, keeping the rest as typed. */
 export function splitSubcommand(text: string): { subcommand: string; rest: string } {
   const match = /^(\S+)\s*([\s\S]*)$/.exec(text);
   return match ? { subcommand: match[1].toLowerCase(), rest: match[2].trim() } : { subcommand: '', rest: '' };
 }
 
-/** `/asana …`: acknowledges at once, then does the Asana work and answers through response_url. */
+/** The usage message, from every subcommand's own help. */
+export function usage(intro?: string) {
+  return helpMessage({
+    intro,
+    commands: [...subcommands.map((s) => s.help), ['`/asana help` shows this message.']],
+  });
+}
+
+/**
+ * `/asana …`: answers what needs no lookup in the ack, acknowledges everything else at once, then
+ * runs the subcommand and replies through response_url.
+ */
 export function asanaCommand(deps: ListenerDeps) {
   return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const logger = deps.logger.child({
@@ -23,42 +33,32 @@ export function asanaCommand(deps: ListenerDeps) {
       user: command.user_id,
       channel: command.channel_id,
     });
-    const { subcommand, rest } = splitSubcommand(normalizeCommandText(command.text));
+    const { subcommand: word, rest } = splitSubcommand(normalizeCommandText(command.text));
 
     const installed = deps.installedTeamId();
     if (installed && command.team_id !== installed) {
       await ack(noticeMessage(OTHER_TEAM_MESSAGE));
       return;
     }
-    if (subcommand === '' || subcommand === 'help') {
-      await ack(helpMessage());
+    if (word === '' || word === 'help') {
+      await ack(usage());
       return;
     }
-    if (subcommand !== 'create') {
-      await ack(
-        helpMessage({
-          intro: `I don't know \`${escapeSlackText(subcommand.slice(0, 40))}\`. ${suggest(subcommand)}`,
-        }),
-      );
-      return;
-    }
-    if (!rest) {
-      await ack(
-        noticeMessage('Give the task a name, e.g. `/asana create Update onboarding doc due friday`.'),
-      );
+    const subcommand = findSubcommand(word);
+    if (!subcommand) {
+      const nearest = nearestName(word);
+      const hint = nearest ? `Did you mean \`${nearest}\`?` : 'Here is what I can do:';
+      await ack(usage(`I don't know \`${escapeSlackText(word.slice(0, 40))}\`. ${hint}`));
       return;
     }
 
     await ack();
     try {
       const requester = await deps.access.authorize({ teamId: command.team_id, userId: command.user_id });
-      const { task, notices } = await deps.creator.createFromCommand(rest, requester);
-      await respond({
-        response_type: 'ephemeral',
-        ...taskCreatedMessage(task, { timeZone: requester.timeZone, notices }),
-      });
+      const reply = await subcommand.run({ args: rest, command, requester, deps, logger, respond });
+      await respond({ response_type: 'ephemeral', ...reply });
     } catch (error) {
-      const report = logFailure(logger, error, 'create the task');
+      const report = logFailure(logger, error, actionFor(subcommand.name));
       await respond({ response_type: 'ephemeral', ...noticeMessage(report.userMessage) }).catch((e) =>
         logger.warn('could not reply through response_url', { reason: (e as Error).message }),
       );
@@ -66,7 +66,36 @@ export function asanaCommand(deps: ListenerDeps) {
   };
 }
 
-function suggest(subcommand: string): string {
-  const nearest = SUBCOMMANDS.find((s) => s.startsWith(subcommand.slice(0, 2)));
-  return nearest ? `Did you mean \`${nearest}\`?` : 'Here is what I can do:';
+/** How a failure of a subcommand is phrased: "I couldn't <action>". */
+function actionFor(name: string): string {
+  return name === 'create' ? 'create the task' : `run \`${name}\``;
+}
+
+/** The subcommand name closest to a mistyped word, when it is close enough to be a typo. */
+export function nearestName(word: string): string | undefined {
+  const names = subcommands.flatMap((s) => [s.name, ...(s.aliases ?? [])]);
+  let best: { name: string; distance: number } | undefined;
+  for (const name of names) {
+    const distance = editDistance(word, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(1, Math.floor(best.name.length / 3)) ? best.name : undefined;
+}
+
+/** Levenshtein distance with adjacent transpositions counted as one edit ("craete" -> "create"). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
+    i,
+    ...Array<number>(b.length).fill(0),
+  ]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
