@@ -13,6 +13,7 @@ import { AsanaDirectory } from './services/asana/asana-directory';
 import { AsanaGateway, RetryPolicy } from './services/asana/asana-gateway';
 import { TaskService } from './services/asana/task-service';
 import { DraftStore } from './services/draft-store';
+import { People } from './services/people';
 import { logFailure } from './services/error-reporting';
 import { SlackUsers } from './services/slack/slack-users';
 import { SqliteStore } from './store/sqlite-store';
@@ -91,13 +92,16 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
   const store = SqliteStore.open({ dataDir: config.dataDir });
   const users = new SlackUsers(app.client, () => teamId);
   const tasks = new TaskService(gateway, logger);
+  const people = new People(users, directory, store, workspaceGid, logger);
   registerListeners(app, {
     access: new AccessPolicy(users, () => teamId),
-    creator: new TaskCreator({ tasks, directory, users, workspaceGid, logger }),
+    creator: new TaskCreator({ tasks, directory, users, people, workspaceGid, logger }),
     directory,
     users,
     drafts: new DraftStore(),
     store,
+    tasks,
+    people,
     workspaceGid,
     installedTeamId: () => teamId,
     logger,

@@ -9,7 +9,9 @@ import {
 } from '../ids';
 import type { AccessPolicy } from '../services/access-policy';
 import type { AsanaDirectory } from '../services/asana/asana-directory';
+import type { TaskService } from '../services/asana/task-service';
 import type { DraftStore } from '../services/draft-store';
+import type { People } from '../services/people';
 import type { SlackUsers } from '../services/slack/slack-users';
 import type { TaskCreator } from '../services/task-creator';
 import type { Store } from '../store/store';
@@ -26,6 +28,8 @@ export interface ListenerDeps {
   users: SlackUsers;
   drafts: DraftStore;
   store: Store;
+  tasks: TaskService;
+  people: People;
   workspaceGid: string;
   installedTeamId: () => string | undefined;
   logger: Logger;

@@ -7,6 +7,7 @@ import { extractMentionedUserIds, slackToPlainText } from '../text/slack-text';
 import { fold, rankByName, type AsanaDirectory } from './asana/asana-directory';
 import { newRequestRef, type TaskService } from './asana/task-service';
 import type { Project, Section, Task } from './asana/types';
+import type { People } from './people';
 import type { SlackProfile, SlackUsers } from './slack/slack-users';
 
 /** A created task and anything the person should know about how it was made. */
@@ -33,6 +34,7 @@ export interface TaskCreatorOptions {
   tasks: TaskService;
   directory: AsanaDirectory;
   users: SlackUsers;
+  people: People;
   workspaceGid: string;
   logger: Logger;
   now?: () => Date;
@@ -92,6 +94,7 @@ export class TaskCreator {
         dueAt: due?.kind === 'datetime' ? due.dueAt : undefined,
         startOn,
         assignee,
+        followers: await this.requesterAsFollower(requester),
         projectGid: placement?.project.gid,
         sectionGid: placement?.section?.gid,
         workspaceGid: this.options.workspaceGid,
@@ -128,6 +131,7 @@ export class TaskCreator {
         notes,
         dueOn: input.dueOn,
         assignee,
+        followers: await this.requesterAsFollower(input.requester),
         projectGid: input.projectGid,
         workspaceGid: this.options.workspaceGid,
       },
@@ -167,8 +171,8 @@ export class TaskCreator {
   }
 
   /**
-   * `me`, a Slack mention or `@handle` -> the Asana user with the same email. When there is none the task
-   * is created unassigned and the notice says why, rather than failing the whole create.
+   * `me` or a Slack mention -> the Asana user with the same email. When there is none the task is
+   * created unassigned and the notice says why, rather than failing the whole create.
    */
   private async resolveAssignee(
     text: string,
@@ -176,25 +180,27 @@ export class TaskCreator {
   ): Promise<{ gid?: string; notice?: string }> {
     const trimmed = text.trim();
     const mentioned = extractMentionedUserIds(trimmed)[0];
-    let person: SlackProfile;
-    if (/^me$/i.test(trimmed)) person = requester;
-    else if (mentioned) person = await this.options.users.profile(mentioned);
-    else {
+    const slackUserId = /^me$/i.test(trimmed) ? requester.id : mentioned;
+    if (!slackUserId) {
       throw new UserInputError(
         `I can't tell who “${slackToPlainText(trimmed)}” is. Mention them with @, e.g. \`for @Jane\`, or write \`for me\`.`,
       );
     }
+    const identity = await this.options.people.asanaIdentity(slackUserId);
+    return identity.kind === 'mapped'
+      ? { gid: identity.gid }
+      : { notice: `${identity.reason}, so the task is unassigned.` };
+  }
 
-    if (!person.email) {
-      return { notice: `${person.name}'s Slack profile shows no email, so the task is unassigned.` };
+  /** The requester as a follower, so Asana keeps them posted; nobody when they have no Asana account. */
+  private async requesterAsFollower(requester: SlackProfile): Promise<string[]> {
+    try {
+      const identity = await this.options.people.asanaIdentity(requester.id);
+      return identity.kind === 'mapped' ? [identity.gid] : [];
+    } catch (error) {
+      this.logger.warn('could not map the requester to Asana', { reason: (error as Error).message });
+      return [];
     }
-    const user = await this.options.directory.userByEmail(this.options.workspaceGid, person.email);
-    if (!user) {
-      return {
-        notice: `${person.name} has no Asana account with their Slack email in this workspace, so the task is unassigned.`,
-      };
-    }
-    return { gid: user.gid };
   }
 }
 

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'winston';
-import { AsanaError, AsanaNetworkError, AsanaServerError, AsanaTimeoutError } from '../../errors';
+import {
+  AsanaError,
+  AsanaInvalidInputError,
+  AsanaNetworkError,
+  AsanaPaymentRequiredError,
+  AsanaServerError,
+  AsanaTimeoutError,
+} from '../../errors';
 import type { AsanaGateway } from './asana-gateway';
 import type { AsanaRef, NewTask, Task } from './types';
 
@@ -20,6 +27,15 @@ export const TASK_FIELDS = [
 
 /** After a create's outcome is unknown, how long to keep looking for it before trying again. */
 const RECONCILE_DELAYS_MS = [0, 1_000, 3_000];
+
+/** Fields a person can change from Slack; `null` clears. */
+export interface TaskChanges {
+  completed?: boolean;
+  /** Asana user gid, or null for nobody. */
+  assignee?: string | null;
+  dueOn?: string | null;
+  dueAt?: string | null;
+}
 
 interface RawTask {
   gid: string;
@@ -104,6 +120,127 @@ export class TaskService {
     }
   }
 
+  /**
+   * Changes some fields of a task. A PUT sets absolute values, so repeating it is harmless and the
+   * gateway may retry it after a timeout.
+   */
+  async updateTask(taskGid: string, changes: TaskChanges): Promise<Task> {
+    const data: Record<string, unknown> = {};
+    if (changes.completed !== undefined) data.completed = changes.completed;
+    if (changes.assignee !== undefined) data.assignee = changes.assignee;
+    if (changes.dueOn !== undefined || changes.dueAt !== undefined) {
+      // Asana keeps one of the two; clearing the other avoids a 400 when switching kinds.
+      data.due_on = changes.dueOn ?? null;
+      data.due_at = changes.dueAt ?? null;
+    }
+    const result = await this.gateway.call({ name: 'update task', kind: 'write', idempotent: true }, (api) =>
+      api.tasks.updateTask({ data }, taskGid, { opt_fields: TASK_FIELDS }),
+    );
+    return toTask(result.data);
+  }
+
+  /**
+   * Adds a comment. A comment is not idempotent, so when Asana's answer is lost the task's recent
+   * comments are checked for it before it is posted again.
+   */
+  async addComment(taskGid: string, comment: { text: string; html?: string }): Promise<{ gid: string }> {
+    const post = (body: Record<string, unknown>) =>
+      this.gateway.call({ name: 'add comment', kind: 'write' }, (api) =>
+        api.stories.createStoryForTask({ data: body }, taskGid, { opt_fields: 'text' }),
+      );
+    const startedAt = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        try {
+          const result = comment.html
+            ? await post({ html_text: comment.html })
+            : await post({ text: comment.text });
+          return { gid: result.data.gid };
+        } catch (error) {
+          // Rich text Asana will not take still reaches it, as plain text.
+          if (comment.html && error instanceof AsanaInvalidInputError) {
+            this.logger.warn('rich text comment refused, sending plain text', {
+              taskGid,
+              reason: error.message,
+            });
+            return { gid: (await post({ text: comment.text })).data.gid };
+          }
+          throw error;
+        }
+      } catch (error) {
+        if (!outcomeUnknown(error) || attempt >= 2) throw error;
+        const posted = await this.findComment(taskGid, comment.text, startedAt);
+        if (posted) return posted;
+      }
+    }
+  }
+
+  /**
+   * Open tasks assigned to someone in the workspace, every page. `priority` lets reminder sweeps run
+   * on the background share of the request budget.
+   */
+  async listOpenTasks(
+    assigneeGid: string,
+    workspaceGid: string,
+    options: { priority?: 'interactive' | 'background'; maxPages?: number } = {},
+  ): Promise<Task[]> {
+    const tasks: Task[] = [];
+    let offset: string | undefined;
+    for (let page = 0; page < (options.maxPages ?? 50); page++) {
+      const result = await this.gateway.call(
+        { name: 'list open tasks', kind: 'read', priority: options.priority ?? 'interactive' },
+        (api) =>
+          api.tasks.getTasks({
+            assignee: assigneeGid,
+            workspace: workspaceGid,
+            completed_since: 'now',
+            limit: 100,
+            offset,
+            opt_fields: TASK_FIELDS,
+          }),
+      );
+      tasks.push(...(result.data as RawTask[]).map(toTask));
+      offset = result.next_page?.offset;
+      if (!offset) break;
+    }
+    return tasks;
+  }
+
+  /**
+   * Full-text search, where the Asana plan has it. On a free plan (402) falls back to typeahead, which
+   * matches names only, and says so through `fallback`.
+   */
+  async searchTasks(
+    workspaceGid: string,
+    text: string,
+    limit = 20,
+  ): Promise<{ tasks: Task[]; fallback: boolean }> {
+    try {
+      const result = await this.gateway.call({ name: 'search tasks', kind: 'read' }, (api) =>
+        // The SDK's types omit `limit`, which the search endpoint documents in prose and honours.
+        api.tasks.searchTasksForWorkspace(workspaceGid, {
+          text,
+          completed: false,
+          sort_by: 'modified_at',
+          opt_fields: TASK_FIELDS,
+          ...({ limit } as Record<string, unknown>),
+        }),
+      );
+      return { tasks: (result.data as RawTask[]).map(toTask), fallback: false };
+    } catch (error) {
+      if (!(error instanceof AsanaPaymentRequiredError)) throw error;
+      return { tasks: await this.typeaheadTasks(workspaceGid, text, limit), fallback: true };
+    }
+  }
+
+  /** Tasks whose names match, fast and on every plan; for pickers. */
+  async typeaheadTasks(workspaceGid: string, query: string, count = 20): Promise<Task[]> {
+    const result = await this.gateway.call({ name: 'find tasks', kind: 'read' }, (api) =>
+      api.typeahead.typeaheadForWorkspace(workspaceGid, 'task', { query, count, opt_fields: TASK_FIELDS }),
+    );
+    return (result.data as RawTask[]).map(toTask);
+  }
+
   async getTask(taskGid: string): Promise<Task> {
     const result = await this.gateway.call({ name: 'get task', kind: 'read' }, (api) =>
       api.tasks.getTask(taskGid, { opt_fields: TASK_FIELDS }),
@@ -153,6 +290,35 @@ export class TaskService {
       }
     }
     return undefined;
+  }
+
+  private async findComment(
+    taskGid: string,
+    text: string,
+    since: number,
+  ): Promise<{ gid: string } | undefined> {
+    try {
+      const result = await this.gateway.call({ name: 'list comments', kind: 'read' }, (api) =>
+        api.stories.getStoriesForTask(taskGid, {
+          limit: 100,
+          opt_fields: 'text,created_at,resource_subtype',
+        }),
+      );
+      const stories = result.data as Array<{
+        gid: string;
+        text?: string;
+        created_at?: string;
+        resource_subtype?: string;
+      }>;
+      return stories.find(
+        (s) =>
+          s.resource_subtype === 'comment_added' &&
+          s.text === text &&
+          Date.parse(s.created_at ?? '') >= since - 60_000,
+      );
+    } catch {
+      return undefined;
+    }
   }
 
   private async recentProjectTasks(projectGid: string, since: Date): Promise<RawTask[]> {

@@ -1,0 +1,69 @@
+import type { Logger } from 'winston';
+import type { Store } from '../store/store';
+import type { AsanaDirectory } from './asana/asana-directory';
+import type { SlackProfile, SlackUsers } from './slack/slack-users';
+
+/** How long a Slack->Asana link is trusted before it is checked again; emails and accounts change. */
+const LINK_TTL_MS = 24 * 60 * 60 * 1000;
+/** A person without an Asana account may get one soon; look again sooner. */
+const MISSING_LINK_TTL_MS = 60 * 60 * 1000;
+
+/** Who a Slack person is in Asana, or why we could not tell. */
+export type AsanaIdentity =
+  | { kind: 'mapped'; gid: string; profile: SlackProfile }
+  | { kind: 'unmapped'; profile: SlackProfile; reason: string };
+
+/**
+ * Maps Slack users to Asana users by email, the only identity the two share. Links are kept in the
+ * store (so a restart or a reminder sweep does not repeat every lookup) and refreshed daily.
+ */
+export class People {
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly users: SlackUsers,
+    private readonly directory: AsanaDirectory,
+    private readonly store: Store,
+    private readonly workspaceGid: string,
+    logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.logger = logger.child({ component: 'people' });
+  }
+
+  async asanaIdentity(slackUserId: string): Promise<AsanaIdentity> {
+    const profile = await this.users.profile(slackUserId);
+    if (!profile.email) {
+      return { kind: 'unmapped', profile, reason: `${profile.name}'s Slack profile shows no email` };
+    }
+
+    const link = await this.store.getUserLink(slackUserId);
+    const age = link ? this.now().getTime() - Date.parse(link.checkedAt) : Infinity;
+    const fresh =
+      link && link.email === profile.email && age < (link.asanaUserGid ? LINK_TTL_MS : MISSING_LINK_TTL_MS);
+    if (fresh && link) {
+      return link.asanaUserGid
+        ? { kind: 'mapped', gid: link.asanaUserGid, profile }
+        : { kind: 'unmapped', profile, reason: noAccount(profile) };
+    }
+
+    const user = await this.directory.userByEmail(this.workspaceGid, profile.email);
+    await this.store
+      .setUserLink({
+        slackUserId,
+        asanaUserGid: user?.gid ?? null,
+        email: profile.email,
+        checkedAt: this.now().toISOString(),
+      })
+      .catch((error) =>
+        this.logger.warn('could not save the user link', { reason: (error as Error).message }),
+      );
+    return user
+      ? { kind: 'mapped', gid: user.gid, profile }
+      : { kind: 'unmapped', profile, reason: noAccount(profile) };
+  }
+}
+
+function noAccount(profile: SlackProfile): string {
+  return `${profile.name} has no Asana account with their Slack email in this workspace`;
+}
