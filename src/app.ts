@@ -19,6 +19,7 @@ import { SlackUsers } from './services/slack/slack-users';
 import { SqliteStore } from './store/sqlite-store';
 import type { Store } from './store/store';
 import { TaskCreator } from './services/task-creator';
+import { TaskViews } from './services/task-views';
 
 export interface BridgeOptions {
   /** A logger to use instead of building one from the config (tests capture lines this way). */
@@ -95,13 +96,14 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
   const people = new People(users, directory, store, workspaceGid, logger);
   registerListeners(app, {
     access: new AccessPolicy(users, () => teamId),
-    creator: new TaskCreator({ tasks, directory, users, people, workspaceGid, logger }),
+    creator: new TaskCreator({ tasks, directory, users, people, store, workspaceGid, logger }),
     directory,
     users,
     drafts: new DraftStore(),
     store,
     tasks,
     people,
+    views: new TaskViews(tasks, people, workspaceGid),
     workspaceGid,
     installedTeamId: () => teamId,
     logger,

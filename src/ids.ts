@@ -22,3 +22,12 @@ export const THREAD_REPLY_VALUE = 'reply_in_thread';
 
 // Buttons on task messages.
 export const OPEN_TASK_ACTION = 'open_task';
+
+// Buttons and pickers on task cards and lists.
+export const COMPLETE_TASK_ACTION = 'complete_task';
+export const REOPEN_TASK_ACTION = 'reopen_task';
+export const ASSIGN_TO_ME_ACTION = 'assign_to_me';
+export const SET_DUE_DATE_ACTION = 'set_due_date';
+export const SHARE_RESULT_ACTION = 'share_result';
+export const MORE_TASKS_ACTION = 'more_tasks';
+

@@ -14,9 +14,9 @@ export interface SlackMessage {
 }
 
 /** One line naming a task as a link, safe to show: no markup from the name can ping or format. */
-export function taskLink(task: Task): string {
+export function taskLink(task: Task, maxName = NAME_LIMIT): string {
   // Inside <url|label>, only & < > need escaping; '|' would end the URL part, so the label cannot hold it.
-  const label = escapeSlackText(truncate(task.name, NAME_LIMIT)).replace(/\|/g, '∣');
+  const label = escapeSlackText(truncate(task.name, maxName)).replace(/\|/g, '∣');
   return `<${task.permalinkUrl}|${label}>`;
 }
 
@@ -68,6 +68,24 @@ export function taskCreatedMessage(
   const projectName = task.projects[0]?.name;
   const text = `Created Asana task “${truncate(task.name, NAME_LIMIT)}”${projectName ? ` in ${projectName}` : ''}: ${task.permalinkUrl}`;
   return { text: escapeSlackText(text), blocks };
+}
+
+/** The reply after several tasks were created from one command: one linked line each. */
+export function tasksCreatedMessage(tasks: Task[], options: { notices?: string[] }): SlackMessage {
+  const lines = tasks.map(
+    (task) => `• ${taskLink(task, 60)}${task.projects[0] ? ` in ${escapeSlackText(task.projects[0].name)}` : ''}`,
+  );
+  // 25 lines of a link and a 60-character name stay inside one 3,000-character section.
+  const body = truncate(`:white_check_mark: Created ${tasks.length} tasks:\n${lines.join('\n')}`, 3000);
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: body } }];
+  for (const notice of options.notices ?? []) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `:information_source: ${escapeSlackText(truncate(notice, 2900))}` }],
+    });
+  }
+  const text = `Created ${tasks.length} Asana tasks: ${tasks.map((t) => escapeSlackText(truncate(t.name, 80))).join(', ')}`;
+  return { text: truncate(text, 3000), blocks };
 }
 
 /** A short private message: an error, a refusal or a hint. Plain text, escaped, nothing pings. */

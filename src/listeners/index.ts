@@ -2,10 +2,16 @@ import type { App } from '@slack/bolt';
 import type { Logger } from 'winston';
 import {
   ASANA_COMMAND,
+  ASSIGN_TO_ME_ACTION,
+  COMPLETE_TASK_ACTION,
   CREATE_TASK_MODAL,
   CREATE_TASK_SHORTCUT,
+  MORE_TASKS_ACTION,
   OPEN_TASK_ACTION,
   PROJECT_SELECT_ACTION,
+  REOPEN_TASK_ACTION,
+  SET_DUE_DATE_ACTION,
+  SHARE_RESULT_ACTION,
 } from '../ids';
 import type { AccessPolicy } from '../services/access-policy';
 import type { AsanaDirectory } from '../services/asana/asana-directory';
@@ -14,7 +20,17 @@ import type { DraftStore } from '../services/draft-store';
 import type { People } from '../services/people';
 import type { SlackUsers } from '../services/slack/slack-users';
 import type { TaskCreator } from '../services/task-creator';
+import type { TaskViews } from '../services/task-views';
 import type { Store } from '../store/store';
+import {
+  assignToMe,
+  completeTask,
+  moreTasks,
+  reopenTask,
+  setDueDate,
+  shareResult,
+  taskButton,
+} from './actions/task-actions';
 import { asanaCommand } from './commands/asana-command';
 import { createTaskShortcut } from './shortcuts/create-task-shortcut';
 import { createTaskSubmission } from './views/create-task-submission';
@@ -30,6 +46,7 @@ export interface ListenerDeps {
   store: Store;
   tasks: TaskService;
   people: People;
+  views: TaskViews;
   workspaceGid: string;
   installedTeamId: () => string | undefined;
   logger: Logger;
@@ -40,6 +57,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.shortcut({ type: 'message_action', callback_id: CREATE_TASK_SHORTCUT }, createTaskShortcut(deps));
   app.view({ type: 'view_submission', callback_id: CREATE_TASK_MODAL }, createTaskSubmission(deps));
   app.options(PROJECT_SELECT_ACTION, projectOptions(deps));
+  app.action(COMPLETE_TASK_ACTION, taskButton(deps, completeTask));
+  app.action(REOPEN_TASK_ACTION, taskButton(deps, reopenTask));
+  app.action(ASSIGN_TO_ME_ACTION, taskButton(deps, assignToMe));
+  app.action(SET_DUE_DATE_ACTION, taskButton(deps, setDueDate));
+  app.action(MORE_TASKS_ACTION, taskButton(deps, moreTasks));
+  app.action(SHARE_RESULT_ACTION, taskButton(deps, shareResult));
   // A link button still sends an action; acknowledging it keeps Slack from showing a warning.
   app.action(OPEN_TASK_ACTION, async ({ ack }) => ack());
 }

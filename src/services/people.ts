@@ -1,5 +1,6 @@
 import type { Logger } from 'winston';
 import type { Store } from '../store/store';
+import { extractMentionedUserIds } from '../text/slack-text';
 import type { AsanaDirectory } from './asana/asana-directory';
 import type { SlackProfile, SlackUsers } from './slack/slack-users';
 
@@ -29,6 +30,27 @@ export class People {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.logger = logger.child({ component: 'people' });
+  }
+
+  /**
+   * Names and Asana gids of the people mentioned in Slack text, for turning `<@U…>` into a readable
+   * name and, where the person is in Asana, a real Asana mention. Lookups that fail are left out.
+   */
+  async mentions(text: string): Promise<{ userNames: Map<string, string>; asanaGids: Map<string, string> }> {
+    const ids = extractMentionedUserIds(text);
+    const userNames = await this.users.names(ids);
+    const asanaGids = new Map<string, string>();
+    await Promise.all(
+      ids.map(async (id) => {
+        try {
+          const identity = await this.asanaIdentity(id);
+          if (identity.kind === 'mapped') asanaGids.set(id, identity.gid);
+        } catch {
+          // The name alone still reads well; a mention is a bonus.
+        }
+      }),
+    );
+    return { userNames, asanaGids };
   }
 
   async asanaIdentity(slackUserId: string): Promise<AsanaIdentity> {

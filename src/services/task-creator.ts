@@ -6,7 +6,10 @@ import { AsanaForbiddenError, AsanaNotFoundError, UserInputError } from '../erro
 import { extractMentionedUserIds, slackToPlainText } from '../text/slack-text';
 import { fold, rankByName, type AsanaDirectory } from './asana/asana-directory';
 import { newRequestRef, type TaskService } from './asana/task-service';
-import type { Project, Section, Task } from './asana/types';
+import type { NewTask, Project, Section, Task } from './asana/types';
+import { describeError } from './error-reporting';
+import type { ChannelDefault, Store } from '../store/store';
+import { truncate } from '../text/truncate';
 import type { People } from './people';
 import type { SlackProfile, SlackUsers } from './slack/slack-users';
 
@@ -14,6 +17,12 @@ import type { SlackProfile, SlackUsers } from './slack/slack-users';
 export interface CreateResult {
   task: Task;
   /** Short sentences, e.g. why the task is unassigned. */
+  notices: string[];
+}
+
+/** The tasks one command created, and what the person should know. */
+export interface BatchResult {
+  tasks: Task[];
   notices: string[];
 }
 
@@ -36,9 +45,13 @@ export interface TaskCreatorOptions {
   users: SlackUsers;
   people: People;
   workspaceGid: string;
+  store: Store;
   logger: Logger;
   now?: () => Date;
 }
+
+/** Lines (tasks) one `/asana create` may hold; more is likely a paste gone wrong. */
+const MAX_LINES = 25;
 
 /** Largest number of candidates named when a project name is ambiguous. */
 const MAX_CANDIDATES_SHOWN = 5;
@@ -56,13 +69,73 @@ export class TaskCreator {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** `/asana create …`: `argsText` is everything after the subcommand, still in Slack's escaped form. */
-  async createFromCommand(argsText: string, requester: SlackProfile): Promise<CreateResult> {
+  /**
+   * `/asana create …`: `argsText` is everything after the subcommand, still in Slack's escaped form. One
+   * task per line; every line is checked before the first is created, so a typo on line three does not
+   * leave lines one and two half-done. A channel's default project applies where no project is named.
+   */
+  async createFromCommand(
+    argsText: string,
+    requester: SlackProfile,
+    channelId?: string,
+  ): Promise<BatchResult> {
+    const lines = argsText
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    if (lines.length === 0) {
+      throw new UserInputError('Give the task a name, e.g. `/asana create Update onboarding doc due friday`.');
+    }
+    if (lines.length > MAX_LINES) {
+      throw new UserInputError(`That is ${lines.length} lines; I create at most ${MAX_LINES} tasks at once.`);
+    }
+    const channelDefault = channelId ? await this.options.store.getChannelDefault(channelId) : undefined;
+    const followers = await this.requesterAsFollower(requester);
+
+    const prepared: Array<{ input: NewTask; requestRef: string; notices: string[] }> = [];
+    for (const [index, line] of lines.entries()) {
+      try {
+        prepared.push(await this.prepareLine(line, requester, channelDefault, followers));
+      } catch (error) {
+        if (lines.length === 1 || !(error instanceof UserInputError)) throw error;
+        throw new UserInputError(
+          `Line ${index + 1} (“${truncate(line, 40)}”): ${error.message} Nothing was created.`,
+          {
+            cause: error,
+          },
+        );
+      }
+    }
+
+    const tasks: Task[] = [];
+    const notices = prepared.flatMap((p) => p.notices);
+    for (const [index, { input, requestRef }] of prepared.entries()) {
+      try {
+        tasks.push(await this.create(input, requestRef));
+      } catch (error) {
+        if (tasks.length === 0) throw error;
+        // Some tasks exist already: say exactly which lines did not make it rather than failing them all.
+        const why = describeError(error, 'create the rest').userMessage;
+        notices.push(
+          `Stopped at line ${index + 1}: ${why} Lines ${index + 1}–${prepared.length} were not created.`,
+        );
+        break;
+      }
+    }
+    return { tasks, notices: [...new Set(notices)] };
+  }
+
+  private async prepareLine(
+    line: string,
+    requester: SlackProfile,
+    channelDefault: ChannelDefault | undefined,
+    followers: string[],
+  ): Promise<{ input: NewTask; requestRef: string; notices: string[] }> {
     const timeZone = requester.timeZone;
     const now = this.now();
-    const request = parseCreateText(argsText, { isDate: (s) => isDate(s, timeZone, now) });
+    const request = parseCreateText(line, { isDate: (s) => isDate(s, timeZone, now) });
 
-    const names = await this.options.users.names(extractMentionedUserIds(argsText));
+    const names = await this.options.users.names(extractMentionedUserIds(line));
     const name = slackToPlainText(request.name, { userNames: names }).trim();
     if (!name) throw new UserInputError('Give the task a name, e.g. `/asana create Update onboarding doc`.');
 
@@ -86,22 +159,19 @@ export class TaskCreator {
     }
 
     const requestRef = newRequestRef();
-    const task = await this.create(
-      {
-        name,
-        notes: footer(`Created from Slack by ${requester.name}`, requestRef),
-        dueOn: due?.kind === 'date' ? due.dueOn : undefined,
-        dueAt: due?.kind === 'datetime' ? due.dueAt : undefined,
-        startOn,
-        assignee,
-        followers: await this.requesterAsFollower(requester),
-        projectGid: placement?.project.gid,
-        sectionGid: placement?.section?.gid,
-        workspaceGid: this.options.workspaceGid,
-      },
-      requestRef,
-    );
-    return { task, notices };
+    const input: NewTask = {
+      name,
+      notes: footer(`Created from Slack by ${requester.name}`, requestRef),
+      dueOn: due?.kind === 'date' ? due.dueOn : undefined,
+      dueAt: due?.kind === 'datetime' ? due.dueAt : undefined,
+      startOn,
+      assignee,
+      followers,
+      projectGid: placement?.project.gid ?? channelDefault?.projectGid,
+      sectionGid: placement ? placement.section?.gid : channelDefault?.sectionGid,
+      workspaceGid: this.options.workspaceGid,
+    };
+    return { input, requestRef, notices };
   }
 
   /** The message shortcut's modal, after validation. */
@@ -152,7 +222,7 @@ export class TaskCreator {
     return { project, section: pickOne(sections, sectionText, `section of ${project.name}`) };
   }
 
-  private async create(input: Parameters<TaskService['createTask']>[0], requestRef: string): Promise<Task> {
+  private async create(input: NewTask, requestRef: string): Promise<Task> {
     try {
       const task = await this.options.tasks.createTask(input, requestRef);
       this.logger.info('task created', { taskGid: task.gid, projectGid: input.projectGid, requestRef });

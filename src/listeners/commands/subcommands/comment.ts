@@ -1,0 +1,28 @@
+import { UserInputError } from '../../../errors';
+import { slackToAsanaRichText } from '../../../text/slack-to-asana';
+import { escapeSlackText } from '../../../text/slack-text';
+import type { Subcommand } from '../subcommand';
+import { requireTask } from './task-arg';
+
+const EXAMPLE = '`/asana comment https://app.asana.com/0/0/1204567890123456 Looks good, shipping Friday`';
+
+export const commentSubcommand: Subcommand = {
+  name: 'comment',
+  help: ['`/asana comment <task> <text>` adds a comment, with formatting and @mentions.'],
+  async run({ args, requester, deps }) {
+    const { taskGid, rest } = requireTask(args, EXAMPLE);
+    if (!rest) throw new UserInputError(`What should the comment say? e.g. ${EXAMPLE}`);
+
+    const rich = slackToAsanaRichText(rest, await deps.people.mentions(rest));
+    // The comment is posted by the bridge's Asana account, so it says who wrote it.
+    const signature = `— ${requester.name}, via Slack`;
+    const html = rich.html.replace(/<\/body>$/, `\n<em>${xmlEscape(signature)}</em></body>`);
+    await deps.tasks.addComment(taskGid, { text: `${rich.plain}\n${signature}`, html });
+    const headline = `:speech_balloon: Comment added by ${escapeSlackText(requester.name)}.`;
+    return deps.views.render({ t: taskGid, v: 'card' }, requester, { shareable: true, headline });
+  },
+};
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
