@@ -30,7 +30,10 @@ export interface BatchResult {
 export interface MessageTaskInput {
   name: string;
   notes: string;
+  /** The same notes as Asana rich text (`<body>…</body>`), when the message's formatting is kept. */
+  richNotes?: string;
   projectGid?: string;
+  sectionGid?: string;
   assigneeSlackId?: string;
   dueOn?: string;
   requester: SlackProfile;
@@ -84,7 +87,9 @@ export class TaskCreator {
       .map((line) => line.trim())
       .filter(Boolean);
     if (lines.length === 0) {
-      throw new UserInputError('Give the task a name, e.g. `/asana create Update onboarding doc due friday`.');
+      throw new UserInputError(
+        'Give the task a name, e.g. `/asana create Update onboarding doc due friday`.',
+      );
     }
     if (lines.length > MAX_LINES) {
       throw new UserInputError(`That is ${lines.length} lines; I create at most ${MAX_LINES} tasks at once.`);
@@ -194,15 +199,18 @@ export class TaskCreator {
       .join('\n');
     const requestRef = newRequestRef();
     const notes = [input.notes.trim(), footer(origin, requestRef)].filter(Boolean).join('\n\n');
+    const htmlNotes = input.richNotes && appendPlainToHtml(input.richNotes, footer(origin, requestRef));
 
     const task = await this.create(
       {
         name: input.name,
         notes,
+        htmlNotes,
         dueOn: input.dueOn,
         assignee,
         followers: await this.requesterAsFollower(input.requester),
         projectGid: input.projectGid,
+        sectionGid: input.sectionGid,
         workspaceGid: this.options.workspaceGid,
       },
       requestRef,
@@ -303,6 +311,12 @@ function startDate(text: string, due: DueDate | undefined, timeZone: string, now
     );
   }
   return start.dueOn;
+}
+
+/** Adds plain lines after rich text, inside its <body>, escaped for XML. */
+function appendPlainToHtml(html: string, plain: string): string {
+  const escaped = plain.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return html.replace(/<\/body>$/, `\n\n${escaped}</body>`);
 }
 
 /** The origin line plus the reference that lets a lost create be found again. */

@@ -118,6 +118,38 @@ describe('message shortcut "Create Asana task" over HTTP', () => {
     expect(reply.args.text).toContain(task.gid);
   });
 
+  it('keeps the message’s formatting and mentions as Asana rich text when the notes are left as prefilled', async () => {
+    const { view } = await openModal(h, {
+      ts: '1700000150.000100',
+      user: 'U_REQ',
+      text: '*Deploy* checklist for <@U_OTHER|other>\n• drain &amp; restart',
+    });
+
+    await h.driver.viewSubmission({ view, values: {} });
+    await finalView(h, view.id);
+
+    const task = h.asana.tasks().find((t) => t.name.includes('checklist for @Other User'))!;
+    expect(task.html_notes).toContain('<strong>Deploy</strong>');
+    expect(task.html_notes).toContain(`data-asana-gid="${A_OTHER}"`);
+    expect(task.html_notes).toContain('drain &amp; restart');
+  });
+
+  it('falls back to plain notes when Asana refuses the rich text', async () => {
+    const { view } = await openModal(h, {
+      ts: '1700000160.000100',
+      user: 'U_REQ',
+      text: '_Refused_ rich text',
+    });
+    h.asana.fail({ method: 'POST', path: '/tasks', status: 400, message: 'html_notes: xml_parsing_error' });
+
+    await h.driver.viewSubmission({ view, values: {} });
+    await finalView(h, view.id);
+
+    const task = h.asana.tasks().find((t) => t.name.includes('Refused_ rich text'))!;
+    expect(task.notes).toContain('_Refused_ rich text');
+    expect(task.html_notes).not.toContain('<em>');
+  });
+
   it('answers the project picker from every page of a large workspace', async () => {
     for (let i = 1; i <= 247; i++) {
       h.asana.addProject({

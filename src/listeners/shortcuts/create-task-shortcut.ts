@@ -55,7 +55,9 @@ export function createTaskShortcut(deps: ListenerDeps) {
         : `Follow up on a message in #${action.channel.name}`);
 
     const long = notes.length > INPUT_MAX;
-    const draftId = long ? deps.drafts.put(notes) : undefined;
+    const draftId = deps.drafts.put({ raw, plain: notes });
+    // A local read; the channel's default project is preselected so most people just press Create.
+    const channelDefault = await deps.store.getChannelDefault(action.channel.id).catch(() => undefined);
     const messageTs = action.message.ts;
     const view = createTaskModal({
       name,
@@ -68,6 +70,7 @@ export function createTaskShortcut(deps: ListenerDeps) {
         draftId,
         ...messageAuthor(action.message as AuthoredMessage),
       },
+      defaultProject: channelDefault && { gid: channelDefault.projectGid, name: channelDefault.projectName },
     });
 
     let viewId: string | undefined;

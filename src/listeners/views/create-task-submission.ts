@@ -27,6 +27,7 @@ import {
 } from '../../ids';
 import { logFailure } from '../../services/error-reporting';
 import type { Task } from '../../services/asana/types';
+import { slackToAsanaRichText } from '../../text/slack-to-asana';
 import { escapeSlackText } from '../../text/slack-text';
 import type { ListenerDeps } from '../index';
 
@@ -106,14 +107,24 @@ export function createTaskSubmission(deps: ListenerDeps) {
             )
           : meta.authorName,
       ]);
-      // The input holds at most 3,000 characters; an untouched prefill of a longer message means "all of it".
-      const full = deps.drafts.get(meta.draftId);
-      const notes = full && form.notes === truncateForInput(full) ? full : form.notes;
+      // Notes left as prefilled mean "the message": all of it, with its formatting and mentions.
+      const draft = deps.drafts.get(meta.draftId);
+      const untouched = draft !== undefined && form.notes === truncateForInput(draft.plain);
+      const notes = untouched ? draft.plain : form.notes;
+      const richNotes = untouched
+        ? slackToAsanaRichText(draft.raw, await deps.people.mentions(draft.raw)).html
+        : undefined;
+      const channelDefault = await deps.store.getChannelDefault(meta.channelId).catch(() => undefined);
 
       const { task, notices } = await deps.creator.createFromMessage({
         name: form.name,
         notes,
+        richNotes,
         projectGid: form.projectGid,
+        sectionGid:
+          form.projectGid && form.projectGid === channelDefault?.projectGid
+            ? channelDefault.sectionGid
+            : undefined,
         assigneeSlackId: form.assigneeSlackId,
         dueOn: form.dueOn,
         requester,

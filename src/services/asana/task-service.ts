@@ -103,6 +103,16 @@ export class TaskService {
       try {
         return await this.postTask(input);
       } catch (error) {
+        // Rich text Asana will not take must not cost the task: send the same notes as plain text.
+        if (input.htmlNotes !== undefined && error instanceof AsanaInvalidInputError) {
+          this.logger.warn('rich text notes refused, creating with plain notes', {
+            requestRef,
+            reason: error.message,
+          });
+          input = { ...input, htmlNotes: undefined };
+          attempt -= 1;
+          continue;
+        }
         if (!outcomeUnknown(error)) throw error;
         this.logger.warn('task create outcome unknown, checking Asana', { requestRef, attempt });
         const existing = await this.findCreated(input, requestRef, startedAt);
