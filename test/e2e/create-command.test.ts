@@ -185,7 +185,11 @@ describe('/asana create over HTTP', () => {
       ['a date that does not parse', 'create Vague task due someday soonish', /date/i],
       ['a non-leap 29 February', 'create Not leap due:2023-02-29', /2023-02-29|date/i],
       ['a start without a due date', 'create Startless start:2031-05-01', /due/i],
-      ['a start after the due date', 'create Backwards start:2031-05-10 due:2031-05-01', /after the due date/],
+      [
+        'a start after the due date',
+        'create Backwards start:2031-05-10 due:2031-05-01',
+        /after the due date/,
+      ],
     ];
     it.each(asyncCases)('%s', async (_label, text, expected) => {
       const posts = h.asana.count('POST', '/tasks');
