@@ -31,3 +31,7 @@ export const SET_DUE_DATE_ACTION = 'set_due_date';
 export const SHARE_RESULT_ACTION = 'share_result';
 export const MORE_TASKS_ACTION = 'more_tasks';
 
+// The "Add to Asana task" modal: callback, and the task picker's block and action.
+export const ADD_TO_TASK_MODAL = 'add_to_task_modal';
+export const ADD_TO_TASK_BLOCK = 'add_to_task_task';
+export const ADD_TO_TASK_SELECT_ACTION = 'add_to_task_select';
