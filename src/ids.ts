@@ -35,3 +35,9 @@ export const MORE_TASKS_ACTION = 'more_tasks';
 export const ADD_TO_TASK_MODAL = 'add_to_task_modal';
 export const ADD_TO_TASK_BLOCK = 'add_to_task_task';
 export const ADD_TO_TASK_SELECT_ACTION = 'add_to_task_select';
+
+// Reminder DMs: each task's buttons, and the block ids that find a task's blocks in a reminder.
+export const REMINDER_COMPLETE_ACTION = 'reminder_complete';
+export const REMINDER_SNOOZE_ACTION = 'reminder_snooze';
+export const REMINDER_TASK_BLOCK_PREFIX = 'reminder_task:';
+export const REMINDER_ACTIONS_BLOCK_PREFIX = 'reminder_actions:';

@@ -1,0 +1,65 @@
+import { DateTime, IANAZone } from 'luxon';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const MINUTE_MS = 60 * 1000;
+
+/** A zone luxon knows, else UTC: a person whose Slack zone is odd or missing still gets reminders. */
+export function safeZone(zone: string | null | undefined): string {
+  return zone && IANAZone.isValidZone(zone) ? zone : 'UTC';
+}
+
+/** The calendar date (YYYY-MM-DD) an instant falls on in a zone. */
+export function localDate(instantMs: number, zone: string): string {
+  return DateTime.fromMillis(instantMs, { zone: safeZone(zone) }).toISODate() as string;
+}
+
+/** A calendar date `days` later (or earlier); plain date arithmetic, no zone involved. */
+export function addDays(date: string, days: number): string {
+  return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate() as string;
+}
+
+/**
+ * The instant a wall-clock time `HH:MM` happens on a local date, with the rules a person expects:
+ * - a time that happens twice (the repeated hour when clocks go back) is its first occurrence;
+ * - a time that does not happen (the hour skipped when clocks go forward) moves to the first instant
+ *   after the gap, so 02:30 on 2026-03-08 in New York is 03:00 EDT. luxon alone would say 03:30, which
+ *   is half an hour later than anyone who set 02:30 would want.
+ */
+export function wallClockInstant(date: string, time: string, zone: string): number {
+  const [year, month, day] = date.split('-').map(Number);
+  const [hour, minute] = time.split(':').map(Number);
+  const tz = IANAZone.create(safeZone(zone));
+  // The wall time read as if it were UTC; each offset the zone uses near it gives one candidate.
+  const wallAsUtc = Date.UTC(year, month - 1, day, hour, minute);
+  const offsets = new Set([
+    tz.offset(wallAsUtc - DAY_MS),
+    tz.offset(wallAsUtc),
+    tz.offset(wallAsUtc + DAY_MS),
+  ]);
+  const candidates = [...offsets].map((offset) => wallAsUtc - offset * MINUTE_MS);
+  const real = candidates.filter((instant) => wallAsUtc - tz.offset(instant) * MINUTE_MS === instant);
+  if (real.length > 0) return Math.min(...real);
+  return firstInstantAfterGap(tz, Math.min(...candidates), Math.max(...candidates));
+}
+
+/**
+ * The transition instant between `before` (old offset) and `after` (new offset): the first moment
+ * the clock shows a time after the gap. Transitions fall on whole seconds, so a search to the
+ * millisecond ends on the exact instant.
+ */
+function firstInstantAfterGap(tz: IANAZone, before: number, after: number): number {
+  const oldOffset = tz.offset(before);
+  let lo = before;
+  let hi = after;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (tz.offset(mid) === oldOffset) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/** Whether `HH:MM` is a real 24-hour clock time. */
+export function isClockTime(time: string): boolean {
+  return /^([01]\d|2[0-3]):[0-5]\d$/.test(time);
+}
