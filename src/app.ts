@@ -20,6 +20,8 @@ import { SqliteStore } from './store/sqlite-store';
 import type { Store } from './store/store';
 import { TaskCreator } from './services/task-creator';
 import { TaskViews } from './services/task-views';
+import { type Clock, systemClock } from './services/asana/request-limiter';
+import { type ReminderOptions, Reminders } from './reminders/reminders';
 
 export interface BridgeOptions {
   /** A logger to use instead of building one from the config (tests capture lines this way). */
@@ -31,6 +33,10 @@ export interface BridgeOptions {
   asanaTimeouts?: { readMs?: number; writeMs?: number };
   /** Interface for HTTP mode to listen on; all interfaces when unset (tests pass 127.0.0.1). */
   listenHost?: string;
+  /** Time for reminders, store claims and the Asana limiter; tests pass a virtual clock. Real time by default. */
+  clock?: Clock;
+  /** Reminder tuning; tests turn the every-minute timer off and drive sweeps with `reminders.runOnce()`. */
+  reminders?: Partial<ReminderOptions>;
 }
 
 export interface RunningBridge {
@@ -42,6 +48,7 @@ export interface RunningBridge {
   port: number | undefined;
   directory: AsanaDirectory;
   store: Store;
+  reminders: Reminders;
   stop(): Promise<void>;
 }
 
@@ -69,6 +76,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     retryPolicy: options.asanaRetryPolicy,
     readTimeoutMs: options.asanaTimeouts?.readMs,
     writeTimeoutMs: options.asanaTimeouts?.writeMs,
+    clock: options.clock,
   });
   const directory = new AsanaDirectory(gateway, logger);
   const workspaceGid = await resolveWorkspace(directory, config.asana.workspaceGid);
@@ -90,12 +98,29 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
   });
 
   const teamId = await resolveTeam(app);
-  const store = SqliteStore.open({ dataDir: config.dataDir });
+  const clock = options.clock;
+  const store = SqliteStore.open({
+    dataDir: config.dataDir,
+    ...(clock ? { now: () => new Date(clock.now()) } : {}),
+  });
   const users = new SlackUsers(app.client, () => teamId);
   const tasks = new TaskService(gateway, logger);
   const people = new People(users, directory, store, workspaceGid, logger);
+  const reminders = new Reminders({
+    store,
+    users,
+    people,
+    gateway,
+    tasks,
+    workspaceGid,
+    perMinute: config.asana.rateLimitPerMinute,
+    slack: { token: config.slack.botToken, clientOptions, logger: boltLogger },
+    clock: clock ?? systemClock,
+    logger,
+    options: options.reminders,
+  });
   registerListeners(app, {
-    access: new AccessPolicy(users, () => teamId),
+    access: new AccessPolicy(users, () => teamId, (profile) => reminders.noteActivity(profile)),
     creator: new TaskCreator({ tasks, directory, users, people, store, workspaceGid, logger }),
     directory,
     users,
@@ -107,6 +132,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     workspaceGid,
     installedTeamId: () => teamId,
     logger,
+    reminders,
   });
   app.error(async (error) => {
     logFailure(logger.child({ component: 'bolt' }), error.original ?? error, 'handle a Slack request');
@@ -120,6 +146,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
   logger.info('bridge started', { mode: config.slack.mode, port, team: teamId, workspaceGid });
   // Load the project list now, so the first picker and `in <project>` answer from memory.
   directory.projects(workspaceGid).catch((error) => logFailure(logger, error, 'preload projects'));
+  reminders.start();
 
   return {
     app,
@@ -129,7 +156,10 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     port,
     directory,
     store,
+    reminders,
     async stop() {
+      // Reminders first: a sweep in flight finishes its sends while Slack and the store are still there.
+      await reminders.stop();
       await app.stop();
       await store.close();
     },

@@ -1,6 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'winston';
 import {
+  ADD_TO_TASK_MODAL,
+  ADD_TO_TASK_SELECT_ACTION,
+  ADD_TO_TASK_SHORTCUT,
   ASANA_COMMAND,
   ASSIGN_TO_ME_ACTION,
   COMPLETE_TASK_ACTION,
@@ -33,6 +36,9 @@ import {
 } from './actions/task-actions';
 import { asanaCommand } from './commands/asana-command';
 import { createTaskShortcut } from './shortcuts/create-task-shortcut';
+import { addToTaskShortcut } from './shortcuts/add-to-task-shortcut';
+import { addToTaskSubmission } from './views/add-to-task-submission';
+import { taskOptions } from './options/task-options';
 import { createTaskSubmission } from './views/create-task-submission';
 import { projectOptions } from './options/project-options';
 
@@ -57,6 +63,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.shortcut({ type: 'message_action', callback_id: CREATE_TASK_SHORTCUT }, createTaskShortcut(deps));
   app.view({ type: 'view_submission', callback_id: CREATE_TASK_MODAL }, createTaskSubmission(deps));
   app.options(PROJECT_SELECT_ACTION, projectOptions(deps));
+  app.shortcut({ type: 'message_action', callback_id: ADD_TO_TASK_SHORTCUT }, addToTaskShortcut(deps));
+  app.view({ type: 'view_submission', callback_id: ADD_TO_TASK_MODAL }, addToTaskSubmission(deps));
+  app.options(ADD_TO_TASK_SELECT_ACTION, taskOptions(deps));
   app.action(COMPLETE_TASK_ACTION, taskButton(deps, completeTask));
   app.action(REOPEN_TASK_ACTION, taskButton(deps, reopenTask));
   app.action(ASSIGN_TO_ME_ACTION, taskButton(deps, assignToMe));

@@ -14,6 +14,8 @@ export class AccessPolicy {
   constructor(
     private readonly users: SlackUsers,
     private readonly installedTeamId: () => string | undefined,
+    /** Told about everyone let through (reminders enroll people on first use); must not throw. */
+    private readonly onAuthorized?: (profile: SlackProfile) => void,
   ) {}
 
   /** Resolves to the requester's profile, or rejects with AccessDeniedError carrying the message to show. */
@@ -29,6 +31,7 @@ export class AccessPolicy {
     const profile = await this.users.profile(request.userId);
     if (profile.isExternal) throw new AccessDeniedError(EXTERNAL_USER_MESSAGE);
     if (profile.isBot) throw new AccessDeniedError(BOT_USER_MESSAGE);
+    this.onAuthorized?.(profile);
     return profile;
   }
 }

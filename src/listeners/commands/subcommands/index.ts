@@ -8,6 +8,7 @@ import { dueSubcommand } from './due';
 import { findTasksSubcommand } from './find';
 import { mineSubcommand } from './mine';
 import { projectsSubcommand } from './projects';
+import { remindSubcommand } from './remind';
 import { showSubcommand } from './show';
 
 /** Every `/asana` subcommand, in the order `/asana help` lists them. */
@@ -23,6 +24,7 @@ export const subcommands: Subcommand[] = [
   findTasksSubcommand,
   projectsSubcommand,
   channelSubcommand,
+  remindSubcommand,
 ];
 
 /** The subcommand a word names (by name or alias), if any. */

@@ -1,0 +1,50 @@
+import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt';
+import { taskOption } from '../../blocks/add-to-task-modal';
+import { logFailure } from '../../services/error-reporting';
+import type { ListenerDeps } from '../index';
+
+/** Slack waits 3 s for options; answer with what we have well before that. */
+const OPTIONS_BUDGET_MS = 2_000;
+/** Slack's cap on options in one reply, which is also the most Asana's typeahead returns. */
+const MAX_OPTIONS = 100;
+
+/**
+ * Options for the task picker, from Asana's typeahead (fast, and on every plan). Task names are the
+ * company's data, so the person is checked like any other request before Asana is asked.
+ */
+export function taskOptions(deps: ListenerDeps) {
+  return async ({
+    ack,
+    body,
+    options,
+  }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs): Promise<void> => {
+    const userId = body.user?.id;
+    const logger = deps.logger.child({ component: 'options', team: body.team?.id, user: userId });
+    const installed = deps.installedTeamId();
+    const teamId = (body.user as { team_id?: string } | undefined)?.team_id ?? body.team?.id;
+    if (!userId || (installed && teamId && teamId !== installed)) {
+      await ack({ options: [] });
+      return;
+    }
+
+    const query = (options.value ?? '').trim();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), OPTIONS_BUDGET_MS);
+    });
+    const search = (async () => {
+      await deps.access.authorize({ teamId: body.team?.id, userId });
+      return deps.tasks.typeaheadTasks(deps.workspaceGid, query, MAX_OPTIONS);
+    })();
+    try {
+      const tasks = await Promise.race([search, timedOut]);
+      if (!tasks) logger.warn('task search slower than Slack allows; answered empty', { query });
+      await ack({ options: (tasks ?? []).slice(0, MAX_OPTIONS).map(taskOption) });
+    } catch (error) {
+      logFailure(logger, error, 'search tasks');
+      await ack({ options: [] });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

@@ -1,0 +1,215 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'winston';
+import {
+  AddToTaskMetadata,
+  addToTaskModal,
+  addToTaskStatusView,
+  decodeAddToTaskMetadata,
+} from '../../blocks/add-to-task-modal';
+import { taskDetails, taskLink } from '../../blocks/task-message';
+import { AsanaForbiddenError, AsanaNotFoundError } from '../../errors';
+import {
+  ADD_TO_TASK_BLOCK,
+  ADD_TO_TASK_SELECT_ACTION,
+  THREAD_REPLY_ACTION,
+  THREAD_REPLY_BLOCK,
+} from '../../ids';
+import type { Task } from '../../services/asana/types';
+import { logFailure } from '../../services/error-reporting';
+import { messageComment, tsToDate } from '../../services/message-comment';
+import { escapeSlackText, extractMentionedUserIds } from '../../text/slack-text';
+import type { ListenerDeps } from '../index';
+
+/** Shown when the picked task cannot be reached; the form comes back so another can be picked. */
+export const TASK_GONE_MESSAGE =
+  "That task is no longer available in Asana: it was deleted, or the bridge's Asana account has no access to it. Pick another task.";
+const EXPIRED_MESSAGE = 'This form has expired. Close it and run the shortcut on the message again.';
+
+type StateValues = Record<string, Record<string, any>>;
+
+/** What the person chose in the modal. */
+export interface AddToTaskForm {
+  taskGid?: string;
+  threadReply: boolean;
+}
+
+export function readAddToTaskForm(values: StateValues): AddToTaskForm {
+  const value = (block: string, action: string) => values[block]?.[action];
+  return {
+    taskGid: value(ADD_TO_TASK_BLOCK, ADD_TO_TASK_SELECT_ACTION)?.selected_option?.value || undefined,
+    threadReply: (value(THREAD_REPLY_BLOCK, THREAD_REPLY_ACTION)?.selected_options ?? []).length > 0,
+  };
+}
+
+/** Submission of the "Add to Asana task" modal: the message becomes a comment on the picked task. */
+export function addToTaskSubmission(deps: ListenerDeps) {
+  return async ({ ack, body, view, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const userId = body.user.id;
+    const logger = deps.logger.child({ component: 'modal', team: body.team?.id, user: userId });
+    const meta = decodeAddToTaskMetadata(view.private_metadata);
+    const form = readAddToTaskForm(view.state.values as StateValues);
+    // The text rides in the view, or in the draft store, which forgets after hours or a restart.
+    const text = meta ? (meta.text ?? deps.drafts.get(meta.draftId)?.raw) : undefined;
+
+    if (!meta || text === undefined) {
+      await ack({ response_action: 'errors', errors: { [ADD_TO_TASK_BLOCK]: EXPIRED_MESSAGE } });
+      return;
+    }
+    if (!form.taskGid) {
+      await ack({
+        response_action: 'errors',
+        errors: { [ADD_TO_TASK_BLOCK]: 'Pick the task to add the message to.' },
+      });
+      return;
+    }
+    const taskGid = form.taskGid;
+
+    await ack({
+      response_action: 'update',
+      view: addToTaskStatusView(':hourglass_flowing_sand: Adding the message to the task in Asana…'),
+    });
+
+    try {
+      const requester = await deps.access.authorize({ teamId: body.team?.id, userId });
+      // Read first: a task that is gone fails here, before anything is written, and the reply needs its name.
+      const task = await deps.tasks.getTask(taskGid);
+      const mentioned = extractMentionedUserIds(text);
+      const [permalink, authorName, userNames, asanaGids] = await Promise.all([
+        getPermalink(client, meta, logger),
+        authorOf(deps, meta),
+        deps.users.names(mentioned),
+        asanaMentions(deps, mentioned),
+      ]);
+
+      const comment = messageComment({
+        text,
+        authorName,
+        postedAt: tsToDate(meta.messageTs),
+        timeZone: requester.timeZone,
+        permalink,
+        requesterName: requester.name,
+        fileNames: meta.fileNames,
+        userNames,
+        asanaGids,
+      });
+      await deps.tasks.addComment(task.gid, comment);
+      deps.drafts.delete(meta.draftId);
+      await deps.store
+        .addMessageTask({
+          channelId: meta.channelId,
+          messageTs: meta.messageTs,
+          taskGid: task.gid,
+          createdBy: userId,
+          createdAt: new Date().toISOString(),
+        })
+        .catch((e) =>
+          logger.warn('could not record the message-task link', { reason: (e as Error).message }),
+        );
+
+      // The comment is in; a modal the person already closed must not cost the thread its reply.
+      await client.views
+        .update({
+          view_id: view.id,
+          view: addToTaskStatusView(
+            `:white_check_mark: Added the message to ${taskLink(task)}\n${taskDetails(task, requester.timeZone)}`,
+          ),
+        })
+        .catch((e) =>
+          logger.warn('could not show the result in the modal', { reason: (e as Error).message }),
+        );
+      if (form.threadReply) await replyInThread(client, meta, userId, task, requester.name, logger);
+    } catch (error) {
+      const gone = error instanceof AsanaNotFoundError || error instanceof AsanaForbiddenError;
+      const report = logFailure(logger, error, 'add the message to the task', { taskGid });
+      // A task that is gone is the person's to fix: the form comes back, with their thread choice kept.
+      const next = gone
+        ? addToTaskModal({ metadata: meta, banner: TASK_GONE_MESSAGE, threadReply: form.threadReply })
+        : addToTaskStatusView(escapeSlackText(report.userMessage));
+      // Only a form that comes back can be submitted again; otherwise the kept text is of no further use.
+      if (!gone) deps.drafts.delete(meta.draftId);
+      await client.views
+        .update({ view_id: view.id, view: next })
+        .catch((e) =>
+          logger.warn('could not show the result in the modal', { reason: (e as Error).message }),
+        );
+    }
+  };
+}
+
+/** The message's permalink from Slack (right for thread replies and Enterprise Grid), or none. */
+async function getPermalink(
+  client: WebClient,
+  meta: AddToTaskMetadata,
+  logger: Logger,
+): Promise<string | undefined> {
+  try {
+    const result = await client.chat.getPermalink({ channel: meta.channelId, message_ts: meta.messageTs });
+    return result.permalink;
+  } catch (error) {
+    logger.warn('no permalink for the message', { reason: (error as Error).message });
+    return undefined;
+  }
+}
+
+async function authorOf(deps: ListenerDeps, meta: AddToTaskMetadata): Promise<string | undefined> {
+  if (!meta.authorUserId) return meta.authorName;
+  return deps.users.profile(meta.authorUserId).then(
+    (p) => p.name,
+    () => undefined,
+  );
+}
+
+/** Asana user gids of the mentioned people who have an Asana account; the rest stay @names. */
+async function asanaMentions(deps: ListenerDeps, slackUserIds: string[]): Promise<Map<string, string>> {
+  const gids = new Map<string, string>();
+  await Promise.all(
+    slackUserIds.map(async (id) => {
+      try {
+        const identity = await deps.people.asanaIdentity(id);
+        if (identity.kind === 'mapped') gids.set(id, identity.gid);
+      } catch {
+        // Someone Slack or Asana cannot tell us about is still named in the comment.
+      }
+    }),
+  );
+  return gids;
+}
+
+/**
+ * Tells the thread where the message went. Where the bot may not post (a private channel it is not
+ * in, a DM between others), the requester is told privately instead, so the link is never lost.
+ */
+async function replyInThread(
+  client: WebClient,
+  meta: AddToTaskMetadata,
+  userId: string,
+  task: Task,
+  requesterName: string,
+  logger: Logger,
+): Promise<void> {
+  const text = `${escapeSlackText(requesterName)} added this message to the Asana task ${taskLink(task)}`;
+  try {
+    await client.chat.postMessage({
+      channel: meta.channelId,
+      thread_ts: meta.threadTs,
+      text,
+      unfurl_links: false,
+    });
+    return;
+  } catch (error) {
+    logger.info('cannot reply in the thread, telling the requester privately', {
+      reason: (error as Error).message,
+    });
+  }
+  const privateText = `I couldn't post in that thread, so here is the link just for you: ${taskLink(task)}`;
+  try {
+    await client.chat.postEphemeral({ channel: meta.channelId, user: userId, text: privateText });
+  } catch {
+    await client.chat
+      .postMessage({ channel: userId, text: privateText })
+      .catch((e) =>
+        logger.warn('could not tell the requester about the task', { reason: (e as Error).message }),
+      );
+  }
+}

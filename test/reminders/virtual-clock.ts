@@ -1,0 +1,61 @@
+import type { Clock } from '../../src/services/asana/request-limiter';
+
+/**
+ * A clock whose time moves only when someone sleeps on it or a test sets it. `sleep(ms)` resolves at
+ * once, moving time to when the sleeper would have woken, so paced and rate-limited work that would
+ * take minutes runs in milliseconds while every timestamp still reads as it would in real time.
+ * Time never goes backwards: setting an earlier time than a sleeper reached is a test bug and throws.
+ */
+export class VirtualClock implements Clock {
+  private t: number;
+  /** (wall-clock ms, virtual ms) at each change, to read a fake server's wall-clock stamps as virtual time. */
+  private readonly changes: Array<[number, number]> = [];
+
+  constructor(start: string | number) {
+    this.t = typeof start === 'number' ? start : Date.parse(start);
+    this.changes.push([Date.now(), this.t]);
+  }
+
+  now(): number {
+    return this.t;
+  }
+
+  async sleep(ms: number): Promise<void> {
+    const target = this.t + Math.max(0, ms);
+    await Promise.resolve();
+    this.moveTo(target);
+  }
+
+  /** Moves to an instant (ISO or epoch ms) at or after the current time. */
+  set(at: string | number): void {
+    const target = typeof at === 'number' ? at : Date.parse(at);
+    if (target < this.t) {
+      throw new Error(
+        `VirtualClock: ${new Date(target).toISOString()} is before ${new Date(this.t).toISOString()}`,
+      );
+    }
+    this.moveTo(target);
+  }
+
+  /** Moves to an instant unless time is already past it (paced work may have moved it further). */
+  advanceTo(at: string | number): void {
+    const target = typeof at === 'number' ? at : Date.parse(at);
+    if (target > this.t) this.moveTo(target);
+  }
+
+  /** The virtual time that was current at a wall-clock instant. */
+  virtualAt(wallMs: number): number {
+    let value = this.changes[0][1];
+    for (const [wall, virtual] of this.changes) {
+      if (wall > wallMs) break;
+      value = virtual;
+    }
+    return value;
+  }
+
+  private moveTo(target: number): void {
+    if (target <= this.t) return;
+    this.t = target;
+    this.changes.push([Date.now(), target]);
+  }
+}
