@@ -34,6 +34,9 @@ import {
   shareResult,
   taskButton,
 } from './actions/task-actions';
+import { REMINDER_COMPLETE_ACTION, REMINDER_SNOOZE_ACTION } from '../ids';
+import type { Reminders } from '../reminders/reminders';
+import { reminderAction } from './actions/reminder-actions';
 import { asanaCommand } from './commands/asana-command';
 import { createTaskShortcut } from './shortcuts/create-task-shortcut';
 import { addToTaskShortcut } from './shortcuts/add-to-task-shortcut';
@@ -56,6 +59,8 @@ export interface ListenerDeps {
   workspaceGid: string;
   installedTeamId: () => string | undefined;
   logger: Logger;
+  /** Due-date reminders: settings for `/asana remind` and the reminder DMs' buttons. */
+  reminders: Reminders;
 }
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -72,6 +77,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(SET_DUE_DATE_ACTION, taskButton(deps, setDueDate));
   app.action(MORE_TASKS_ACTION, taskButton(deps, moreTasks));
   app.action(SHARE_RESULT_ACTION, taskButton(deps, shareResult));
+  app.action(REMINDER_COMPLETE_ACTION, reminderAction(deps, 'complete'));
+  app.action(REMINDER_SNOOZE_ACTION, reminderAction(deps, 'snooze'));
   // A link button still sends an action; acknowledging it keeps Slack from showing a warning.
   app.action(OPEN_TASK_ACTION, async ({ ack }) => ack());
 }
