@@ -116,7 +116,7 @@ export class TaskCreator {
     const notices = prepared.flatMap((p) => p.notices);
     for (const [index, { input, requestRef }] of prepared.entries()) {
       try {
-        tasks.push(await this.create(input, requestRef));
+        tasks.push(await this.create(input, requestRef, notices));
       } catch (error) {
         if (tasks.length === 0) throw error;
         // Some tasks exist already: say exactly which lines did not make it rather than failing them all.
@@ -214,6 +214,7 @@ export class TaskCreator {
         workspaceGid: this.options.workspaceGid,
       },
       requestRef,
+      notices,
     );
     return { task, notices };
   }
@@ -230,14 +231,25 @@ export class TaskCreator {
     return { project, section: pickOne(sections, sectionText, `section of ${project.name}`) };
   }
 
-  private async create(input: NewTask, requestRef: string): Promise<Task> {
+  /**
+   * Creates one task, recovering from a stale cache: a section that is gone falls back to its project
+   * (with a notice in `notices`); a project that is gone is evicted and the person is asked to pick again.
+   */
+  private async create(input: NewTask, requestRef: string, notices: string[] = []): Promise<Task> {
     try {
       const task = await this.options.tasks.createTask(input, requestRef);
       this.logger.info('task created', { taskGid: task.gid, projectGid: input.projectGid, requestRef });
       return task;
     } catch (error) {
-      // A project that vanished or was hidden since we cached it: forget it and let the person pick again.
-      if (input.projectGid && (error instanceof AsanaNotFoundError || error instanceof AsanaForbiddenError)) {
+      const gone = error instanceof AsanaNotFoundError || error instanceof AsanaForbiddenError;
+      // Asana names the unknown id in its message ("memberships: Not a recognized ID: 123").
+      const sectionGid = input.sectionGid;
+      if (gone && sectionGid && error.asanaMessages.some((m) => m.includes(sectionGid) || /section/i.test(m))) {
+        this.options.directory.evictSections(input.projectGid ?? '');
+        notices.push('The section is no longer in Asana, so the task went to the project without a section.');
+        return this.create({ ...input, sectionGid: undefined }, requestRef, notices);
+      }
+      if (gone && input.projectGid) {
         this.options.directory.evictProject(input.projectGid);
         throw new UserInputError(
           'That project is no longer available in Asana (archived, deleted or private). Pick another project.',

@@ -1,4 +1,6 @@
+import { FakeAsanaServer } from '../fakes/fake-asana-server';
 import {
+  A_BRIDGE,
   A_REQ,
   Harness,
   P_DOCS,
@@ -118,6 +120,36 @@ describe('/asana create over HTTP', () => {
     expect(JSON.stringify(body.blocks)).toContain('Web App');
   });
 
+  it('falls back to the project when a cached section was deleted, and says so (C24)', async () => {
+    h.asana.addSection({ gid: '1300000000000077', name: 'Doomed', project: P_DOCS });
+    await (await run(h, 'create Warm the section cache in Docs / Doomed')).reply();
+    h.asana.deleteSection('1300000000000077');
+
+    const body = await (await run(h, 'create After the section went in Docs / Doomed')).reply();
+
+    const task = h.asana.tasks().find((t) => t.name === 'After the section went')!;
+    expect(task.projects).toEqual([P_DOCS]);
+    expect(JSON.stringify(body.blocks)).toMatch(/section is no longer in Asana/);
+  });
+
+  it('rejects unsigned, tampered and stale requests without touching Asana (C26)', async () => {
+    const before = h.asana.requests.length;
+    try {
+      h.driver.corruptSignature = true;
+      expect((await h.driver.command({ text: 'create Tampered' })).status).toBe(401);
+      h.driver.corruptSignature = false;
+      h.driver.timestampOffsetSeconds = -360;
+      expect((await h.driver.command({ text: 'create Stale' })).status).toBe(401);
+    } finally {
+      h.driver.corruptSignature = false;
+      h.driver.timestampOffsetSeconds = 0;
+    }
+    expect(h.asana.requests.length).toBe(before);
+
+    await (await run(h, 'create R&amp;D &lt;draft&gt; + 50%')).reply();
+    expect(h.asana.tasks().map((t) => t.name)).toContain('R&D <draft> + 50%');
+  });
+
   it('accepts curly quotes and keyword forms', async () => {
     await (await run(h, 'create “Fix login on Safari” project:“Zeta Launch” due:2031-01-02')).reply();
 
@@ -216,6 +248,39 @@ describe('/asana create over HTTP', () => {
     const output = h.logs.join('');
     expect(output.length).toBeGreaterThan(0);
     for (const secret of Object.values(SECRETS)) expect(output).not.toContain(secret);
+  });
+});
+
+/** The PAT's user also belongs to a personal workspace. */
+function addPersonalWorkspace(asana: FakeAsanaServer): void {
+  asana.addWorkspace({ gid: '1100000000000002', name: 'Personal' });
+  asana.user(A_BRIDGE)!.workspaces.push('1100000000000002');
+}
+
+describe('start-up with several Asana workspaces (C28)', () => {
+  it('refuses to guess and lists them with their gids', async () => {
+    await expect(startHarness({ seed: addPersonalWorkspace })).rejects.toThrow(
+      /ASANA_WORKSPACE_GID.*1100000000000001 \(Acme\).*1100000000000002 \(Personal\)/s,
+    );
+  });
+
+  it('uses the configured one, and scopes every list call to it', async () => {
+    const h = await startHarness({
+      seed: addPersonalWorkspace,
+      config: (config) => ({ ...config, asana: { ...config.asana, workspaceGid: W } }),
+    });
+    try {
+      const before = h.slack.responses().length;
+      await h.driver.command({ text: 'create Scoped task in Web App' });
+      await eventually(() => h.slack.responses().length > before);
+
+      expect(h.asana.tasks().find((t) => t.name === 'Scoped task')!.workspace).toBe(W);
+      const lists = h.asana.requests.filter((r) => r.method === 'GET' && r.path === '/projects');
+      expect(lists.every((r) => r.query.workspace === W)).toBe(true);
+      expect(h.asana.requests.every((r) => r.status < 400)).toBe(true);
+    } finally {
+      await h.close();
+    }
   });
 });
 

@@ -166,6 +166,11 @@ export class AsanaDirectory {
     this.logger.info('project evicted from cache', { projectGid });
   }
 
+  /** Forgets a project's sections, after Asana said one of them is gone. */
+  evictSections(projectGid: string): void {
+    this.cache.del(`sections:${projectGid}`);
+  }
+
   /** Forgets everything; the next lookups go to Asana. */
   clear(): void {
     this.cache.flushAll();
