@@ -23,7 +23,8 @@ export class ReminderScheduler {
 
   start(): void {
     if (this.job) return;
-    this.job = new Cron(EVERY_MINUTE, { protect: true }, () => this.run());
+    // unref: the Slack listener keeps the process alive; a reminder timer alone never should.
+    this.job = new Cron(EVERY_MINUTE, { protect: true, unref: true }, () => this.run());
     void this.run();
     this.logger.info('reminder scheduler started', { next: this.job.nextRun()?.toISOString() });
   }
