@@ -150,6 +150,20 @@ describe('message shortcut "Create Asana task" over HTTP', () => {
     expect(task.html_notes).not.toContain('<em>');
   });
 
+  it('handles a redelivered submission once and remembers which task came from the message', async () => {
+    const { view } = await openModal(h, { ts: '1700000170.000100', user: 'U_REQ', text: 'Delivered twice' });
+
+    await h.driver.viewSubmission({ view, values: {} });
+    await h.driver.viewSubmission({ view, values: {} });
+    await finalView(h, view.id);
+
+    const tasks = h.asana.tasks().filter((t) => t.name === 'Delivered twice');
+    expect(tasks).toHaveLength(1);
+    await eventually(() => true);
+    const links = await h.bridge.store.tasksForMessage('C_GEN', '1700000170.000100');
+    expect(links.map((l) => l.taskGid)).toEqual([tasks[0].gid]);
+  });
+
   it('answers the project picker from every page of a large workspace', async () => {
     for (let i = 1; i <= 247; i++) {
       h.asana.addProject({

@@ -249,6 +249,17 @@ describe('the /asana command set, over HTTP', () => {
       expect(story.text).toContain('Req User, via Slack');
     });
 
+    it('posts a comment once when Asana loses its answer', async () => {
+      const gid = gids['Backlog item 07'];
+      const count = h.asana.stories(gid).length;
+      h.asana.fail({ method: 'POST', path: `/tasks/${gid}/stories`, status: 502, applyThenFail: true });
+
+      const body = await command(h, `comment ${gid} Lost answer, <https://example.com|see the doc>`);
+
+      expect(body.text).toMatch(/Comment added/);
+      expect(h.asana.stories(gid).length).toBe(count + 1);
+    });
+
     it('refuses an empty comment', async () => {
       const gid = gids['Backlog item 06'];
       const count = h.asana.stories(gid).length;

@@ -31,6 +31,9 @@ import { slackToAsanaRichText } from '../../text/slack-to-asana';
 import { escapeSlackText } from '../../text/slack-text';
 import type { ListenerDeps } from '../index';
 
+/** A modal's submission is handled once within this window. */
+const SUBMISSION_DEDUPE_SECONDS = 24 * 60 * 60;
+
 /** What the person entered in the modal. */
 interface FormValues {
   name: string;
@@ -91,6 +94,12 @@ export function createTaskSubmission(deps: ListenerDeps) {
     }
     const meta = metadata as CreateTaskModalMetadata;
 
+    // A redelivered submission (Socket Mode reconnects can repeat one) must not create a second task.
+    if (!(await deps.store.claim(`submit:${view.id}:${view.hash}`, SUBMISSION_DEDUPE_SECONDS))) {
+      await ack();
+      return;
+    }
+
     await ack({
       response_action: 'update',
       view: modalStatusView(':hourglass_flowing_sand: Creating the task in Asana…'),
@@ -132,6 +141,17 @@ export function createTaskSubmission(deps: ListenerDeps) {
         authorName,
       });
       deps.drafts.delete(meta.draftId);
+      await deps.store
+        .addMessageTask({
+          channelId: meta.channelId,
+          messageTs: meta.messageTs,
+          taskGid: task.gid,
+          createdBy: userId,
+          createdAt: new Date().toISOString(),
+        })
+        .catch((e) =>
+          logger.warn('could not record the message-task link', { reason: (e as Error).message }),
+        );
 
       const noticeLines = notices.map((n) => `\n:information_source: ${escapeSlackText(n)}`).join('');
       await client.views.update({

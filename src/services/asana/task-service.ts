@@ -71,6 +71,15 @@ export function newRequestRef(): string {
   return randomBytes(4).toString('hex');
 }
 
+/** The first letters and digits of a text, lower-cased: enough to recognise a comment we posted. */
+function wordsOf(text: string, length = 16): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '')
+    .slice(0, length);
+}
+
 /** Whether a failed write may nevertheless have reached Asana. */
 function outcomeUnknown(error: unknown): boolean {
   if (error instanceof AsanaTimeoutError || error instanceof AsanaServerError) return true;
@@ -302,33 +311,48 @@ export class TaskService {
     return undefined;
   }
 
+  /**
+   * A comment this request may already have posted: a comment made since it started that begins with the
+   * same words. Only the beginning, because Asana derives a rich comment's `text` from its HTML, where
+   * links and mentions read differently; the same opening on the same task within the minute is ours.
+   */
   private async findComment(
     taskGid: string,
     text: string,
     since: number,
   ): Promise<{ gid: string } | undefined> {
+    const wanted = wordsOf(text, 12);
     try {
-      const result = await this.gateway.call({ name: 'list comments', kind: 'read' }, (api) =>
-        api.stories.getStoriesForTask(taskGid, {
-          limit: 100,
-          opt_fields: 'text,created_at,resource_subtype',
-        }),
-      );
-      const stories = result.data as Array<{
-        gid: string;
-        text?: string;
-        created_at?: string;
-        resource_subtype?: string;
-      }>;
-      return stories.find(
-        (s) =>
-          s.resource_subtype === 'comment_added' &&
-          s.text === text &&
-          Date.parse(s.created_at ?? '') >= since - 60_000,
-      );
+      // Stories come oldest first; a long-lived task needs its last page, so read them all (bounded).
+      let offset: string | undefined;
+      for (let page = 0; page < 20; page++) {
+        const result = await this.gateway.call({ name: 'list comments', kind: 'read' }, (api) =>
+          api.stories.getStoriesForTask(taskGid, {
+            limit: 100,
+            offset,
+            opt_fields: 'text,created_at,resource_subtype',
+          }),
+        );
+        const stories = result.data as Array<{
+          gid: string;
+          text?: string;
+          created_at?: string;
+          resource_subtype?: string;
+        }>;
+        const found = stories.find(
+          (s) =>
+            s.resource_subtype === 'comment_added' &&
+            Date.parse(s.created_at ?? '') >= since - 60_000 &&
+            wordsOf(s.text ?? '').startsWith(wanted),
+        );
+        if (found) return found;
+        offset = result.next_page?.offset;
+        if (!offset) return undefined;
+      }
     } catch {
-      return undefined;
+      // Unknown stays unknown; the caller tries the comment once more.
     }
+    return undefined;
   }
 
   private async recentProjectTasks(projectGid: string, since: Date): Promise<RawTask[]> {
