@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt'
 import { projectOption } from '../../blocks/create-task-modal';
 import { logFailure } from '../../services/error-reporting';
 import type { ListenerDeps } from '../index';
+import { withinBudget } from '../within-budget';
 
 /** Slack waits 3 s for options; answer with what we have well before that. */
 const OPTIONS_BUDGET_MS = 2_000;
@@ -24,22 +25,19 @@ export function projectOptions(deps: ListenerDeps) {
     }
 
     const query = (options.value ?? '').trim();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), OPTIONS_BUDGET_MS);
-    });
+    const userId = body.user?.id;
+    // Project names are company data too: the person is checked like any other request.
+    const search = (async () => {
+      if (userId) await deps.access.authorize({ teamId: body.team?.id, userId });
+      return deps.directory.searchProjects(deps.workspaceGid, query, MAX_OPTIONS);
+    })();
     try {
-      const projects = await Promise.race([
-        deps.directory.searchProjects(deps.workspaceGid, query, MAX_OPTIONS),
-        timedOut,
-      ]);
+      const projects = await withinBudget(search, OPTIONS_BUDGET_MS);
       if (!projects) logger.warn('project search slower than Slack allows; answered empty', { query });
       await ack({ options: (projects ?? []).map(projectOption) });
     } catch (error) {
       logFailure(logger, error, 'search projects');
       await ack({ options: [] });
-    } finally {
-      clearTimeout(timer);
     }
   };
 }

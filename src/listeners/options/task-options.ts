@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt'
 import { taskOption } from '../../blocks/add-to-task-modal';
 import { logFailure } from '../../services/error-reporting';
 import type { ListenerDeps } from '../index';
+import { withinBudget } from '../within-budget';
 
 /** Slack waits 3 s for options; answer with what we have well before that. */
 const OPTIONS_BUDGET_MS = 2_000;
@@ -28,23 +29,17 @@ export function taskOptions(deps: ListenerDeps) {
     }
 
     const query = (options.value ?? '').trim();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), OPTIONS_BUDGET_MS);
-    });
     const search = (async () => {
       await deps.access.authorize({ teamId: body.team?.id, userId });
       return deps.tasks.typeaheadTasks(deps.workspaceGid, query, MAX_OPTIONS);
     })();
     try {
-      const tasks = await Promise.race([search, timedOut]);
+      const tasks = await withinBudget(search, OPTIONS_BUDGET_MS);
       if (!tasks) logger.warn('task search slower than Slack allows; answered empty', { query });
       await ack({ options: (tasks ?? []).slice(0, MAX_OPTIONS).map(taskOption) });
     } catch (error) {
       logFailure(logger, error, 'search tasks');
       await ack({ options: [] });
-    } finally {
-      clearTimeout(timer);
     }
   };
 }

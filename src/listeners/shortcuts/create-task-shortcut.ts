@@ -7,6 +7,7 @@ import { fileNames, messageText } from '../../text/message-text';
 import { escapeSlackText, extractMentionedUserIds, slackToPlainText } from '../../text/slack-text';
 import { firstLine } from '../../text/truncate';
 import type { ListenerDeps } from '../index';
+import { withinBudget } from '../within-budget';
 
 /**
  * Mentions in the message are shown by name in the form, which costs a users.info call each; the
@@ -116,17 +117,4 @@ function messageAuthor(message: AuthoredMessage): { authorUserId?: string; autho
   if (message.user) return { authorUserId: message.user };
   const appName = message.bot_profile?.name ?? message.username;
   return { authorName: appName ? `${appName} (app)` : 'an app' };
-}
-
-/** The names found within the budget; a slow Slack costs only the names, never the form. */
-async function withinBudget(names: Promise<Map<string, string>>, ms: number): Promise<Map<string, string>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Map<string, string>>((resolve) => {
-    timer = setTimeout(() => resolve(new Map()), ms);
-  });
-  try {
-    return await Promise.race([names, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,6 +1,4 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
-import type { Logger } from 'winston';
 import {
   AddToTaskMetadata,
   addToTaskModal,
@@ -15,11 +13,11 @@ import {
   THREAD_REPLY_ACTION,
   THREAD_REPLY_BLOCK,
 } from '../../ids';
-import type { Task } from '../../services/asana/types';
 import { logFailure } from '../../services/error-reporting';
 import { messageComment, tsToDate } from '../../services/message-comment';
 import { escapeSlackText, extractMentionedUserIds } from '../../text/slack-text';
 import type { ListenerDeps } from '../index';
+import { getPermalink, replyInThread } from '../message-replies';
 
 /** Shown when the picked task cannot be reached; the form comes back so another can be picked. */
 export const TASK_GONE_MESSAGE =
@@ -118,7 +116,17 @@ export function addToTaskSubmission(deps: ListenerDeps) {
         .catch((e) =>
           logger.warn('could not show the result in the modal', { reason: (e as Error).message }),
         );
-      if (form.threadReply) await replyInThread(client, meta, userId, task, requester.name, logger);
+      if (form.threadReply)
+        await replyInThread(
+          client,
+          meta,
+          {
+            userId,
+            text: `${escapeSlackText(requester.name)} added this message to the Asana task ${taskLink(task)}`,
+            privateText: `I couldn't post in that thread, so here is the link just for you: ${taskLink(task)}`,
+          },
+          logger,
+        );
     } catch (error) {
       const gone = error instanceof AsanaNotFoundError || error instanceof AsanaForbiddenError;
       const report = logFailure(logger, error, 'add the message to the task', { taskGid });
@@ -135,21 +143,6 @@ export function addToTaskSubmission(deps: ListenerDeps) {
         );
     }
   };
-}
-
-/** The message's permalink from Slack (right for thread replies and Enterprise Grid), or none. */
-async function getPermalink(
-  client: WebClient,
-  meta: AddToTaskMetadata,
-  logger: Logger,
-): Promise<string | undefined> {
-  try {
-    const result = await client.chat.getPermalink({ channel: meta.channelId, message_ts: meta.messageTs });
-    return result.permalink;
-  } catch (error) {
-    logger.warn('no permalink for the message', { reason: (error as Error).message });
-    return undefined;
-  }
 }
 
 async function authorOf(deps: ListenerDeps, meta: AddToTaskMetadata): Promise<string | undefined> {
@@ -174,42 +167,4 @@ async function asanaMentions(deps: ListenerDeps, slackUserIds: string[]): Promis
     }),
   );
   return gids;
-}
-
-/**
- * Tells the thread where the message went. Where the bot may not post (a private channel it is not
- * in, a DM between others), the requester is told privately instead, so the link is never lost.
- */
-async function replyInThread(
-  client: WebClient,
-  meta: AddToTaskMetadata,
-  userId: string,
-  task: Task,
-  requesterName: string,
-  logger: Logger,
-): Promise<void> {
-  const text = `${escapeSlackText(requesterName)} added this message to the Asana task ${taskLink(task)}`;
-  try {
-    await client.chat.postMessage({
-      channel: meta.channelId,
-      thread_ts: meta.threadTs,
-      text,
-      unfurl_links: false,
-    });
-    return;
-  } catch (error) {
-    logger.info('cannot reply in the thread, telling the requester privately', {
-      reason: (error as Error).message,
-    });
-  }
-  const privateText = `I couldn't post in that thread, so here is the link just for you: ${taskLink(task)}`;
-  try {
-    await client.chat.postEphemeral({ channel: meta.channelId, user: userId, text: privateText });
-  } catch {
-    await client.chat
-      .postMessage({ channel: userId, text: privateText })
-      .catch((e) =>
-        logger.warn('could not tell the requester about the task', { reason: (e as Error).message }),
-      );
-  }
 }

@@ -1,7 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import { DateTime } from 'luxon';
-import type { Logger } from 'winston';
 import {
   CreateTaskModalMetadata,
   createTaskModal,
@@ -26,10 +24,10 @@ import {
   THREAD_REPLY_BLOCK,
 } from '../../ids';
 import { logFailure } from '../../services/error-reporting';
-import type { Task } from '../../services/asana/types';
 import { slackToAsanaRichText } from '../../text/slack-to-asana';
 import { escapeSlackText } from '../../text/slack-text';
 import type { ListenerDeps } from '../index';
+import { getPermalink, replyInThread } from '../message-replies';
 
 /** A modal's submission is handled once within this window. */
 const SUBMISSION_DEDUPE_SECONDS = 24 * 60 * 60;
@@ -160,7 +158,17 @@ export function createTaskSubmission(deps: ListenerDeps) {
           `:white_check_mark: Created ${taskLink(task)}\n${taskDetails(task, requester.timeZone)}${noticeLines}`,
         ),
       });
-      if (form.threadReply) await replyInThread(client, meta, userId, task, requester.name, logger);
+      if (form.threadReply)
+        await replyInThread(
+          client,
+          meta,
+          {
+            userId,
+            text: `${escapeSlackText(requester.name)} created an Asana task from this message: ${taskLink(task)}`,
+            privateText: `I couldn't post in that thread, so here is the link just for you: ${taskLink(task)}`,
+          },
+          logger,
+        );
     } catch (error) {
       const report = logFailure(logger, error, 'create the task');
       // A refusal the person can fix (a project that is gone) brings the form back with their input kept.
@@ -183,57 +191,4 @@ export function createTaskSubmission(deps: ListenerDeps) {
         );
     }
   };
-}
-
-/** The message's permalink from Slack (right for thread replies and Enterprise Grid), or none. */
-async function getPermalink(
-  client: WebClient,
-  meta: CreateTaskModalMetadata,
-  logger: Logger,
-): Promise<string | undefined> {
-  try {
-    const result = await client.chat.getPermalink({ channel: meta.channelId, message_ts: meta.messageTs });
-    return result.permalink;
-  } catch (error) {
-    logger.warn('no permalink for the message', { reason: (error as Error).message });
-    return undefined;
-  }
-}
-
-/**
- * Tells the thread the task exists. Where the bot may not post (a private channel it is not in, a DM
- * between others), the requester is told privately instead, so the link is never lost.
- */
-async function replyInThread(
-  client: WebClient,
-  meta: CreateTaskModalMetadata,
-  userId: string,
-  task: Task,
-  requesterName: string,
-  logger: Logger,
-): Promise<void> {
-  const text = `${escapeSlackText(requesterName)} created an Asana task from this message: ${taskLink(task)}`;
-  try {
-    await client.chat.postMessage({
-      channel: meta.channelId,
-      thread_ts: meta.threadTs,
-      text,
-      unfurl_links: false,
-    });
-    return;
-  } catch (error) {
-    logger.info('cannot reply in the thread, telling the requester privately', {
-      reason: (error as Error).message,
-    });
-  }
-  const privateText = `I couldn't post in that thread, so here is the link just for you: ${taskLink(task)}`;
-  try {
-    await client.chat.postEphemeral({ channel: meta.channelId, user: userId, text: privateText });
-  } catch {
-    await client.chat
-      .postMessage({ channel: userId, text: privateText })
-      .catch((e) =>
-        logger.warn('could not tell the requester about the task', { reason: (e as Error).message }),
-      );
-  }
 }
