@@ -19,6 +19,14 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // A stray rejection is a bug to log, not a reason to stop serving everyone else.
+  process.on('unhandledRejection', (reason) => {
+    bridge.logger.error('unhandled rejection', {
+      code: 'asana_bridge_unknown_error',
+      error: reason,
+      hint: 'a bug: please report it with this line',
+    });
+  });
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
