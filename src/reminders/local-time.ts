@@ -2,6 +2,22 @@ import { DateTime, IANAZone } from 'luxon';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
+/**
+ * Zone arithmetic goes through Intl and costs a fraction of a millisecond; a sweep asks the same few
+ * questions (this date, this time, this zone) for everyone each minute, so answers are remembered.
+ */
+const MEMO_LIMIT = 20_000;
+const instants = new Map<string, number>();
+const dates = new Map<string, string>();
+
+function remember<T>(memo: Map<string, T>, key: string, compute: () => T): T {
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const value = compute();
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
 
 /** A zone luxon knows, else UTC: a person whose Slack zone is odd or missing still gets reminders. */
 export function safeZone(zone: string | null | undefined): string {
@@ -10,7 +26,13 @@ export function safeZone(zone: string | null | undefined): string {
 
 /** The calendar date (YYYY-MM-DD) an instant falls on in a zone. */
 export function localDate(instantMs: number, zone: string): string {
-  return DateTime.fromMillis(instantMs, { zone: safeZone(zone) }).toISODate() as string;
+  // Offsets are whole minutes, so a local date never changes inside a UTC minute.
+  const minute = Math.floor(instantMs / MINUTE_MS) * MINUTE_MS;
+  return remember(
+    dates,
+    `${zone}|${minute}`,
+    () => DateTime.fromMillis(minute, { zone: safeZone(zone) }).toISODate() as string,
+  );
 }
 
 /** A calendar date `days` later (or earlier); plain date arithmetic, no zone involved. */
@@ -26,6 +48,10 @@ export function addDays(date: string, days: number): string {
  *   is half an hour later than anyone who set 02:30 would want.
  */
 export function wallClockInstant(date: string, time: string, zone: string): number {
+  return remember(instants, `${date}|${time}|${zone}`, () => computeWallClockInstant(date, time, zone));
+}
+
+function computeWallClockInstant(date: string, time: string, zone: string): number {
   const [year, month, day] = date.split('-').map(Number);
   const [hour, minute] = time.split(':').map(Number);
   const tz = IANAZone.create(safeZone(zone));

@@ -1,3 +1,4 @@
+import type { Logger } from 'winston';
 import { AsanaRateLimitedError } from '../errors';
 import { type AsanaGateway, toAsanaError } from '../services/asana/asana-gateway';
 import type { RequestPacer } from './request-pacer';
@@ -11,7 +12,7 @@ import type { RequestPacer } from './request-pacer';
  * The result is typed as the gateway so TaskService can use it unchanged; it inherits every member
  * from the real gateway and overrides only `call`.
  */
-export function pacedGateway(gateway: AsanaGateway, pacer: RequestPacer): AsanaGateway {
+export function pacedGateway(gateway: AsanaGateway, pacer: RequestPacer, logger: Logger): AsanaGateway {
   const paced = Object.create(gateway) as AsanaGateway;
   paced.call = async (operation, fn) => {
     await pacer.take();
@@ -20,7 +21,14 @@ export function pacedGateway(gateway: AsanaGateway, pacer: RequestPacer): AsanaG
         return await fn(apis);
       } catch (raw) {
         const error = toAsanaError(raw, operation.name);
-        if (error instanceof AsanaRateLimitedError) pacer.pause(error.retryAfterSeconds * 1000);
+        if (error instanceof AsanaRateLimitedError) {
+          const resumeAt = pacer.pause(error.retryAfterSeconds * 1000);
+          logger.warn('Asana asked to slow down; reminder reads paused', {
+            operation: operation.name,
+            retryAfterSeconds: error.retryAfterSeconds,
+            resumeAt: new Date(resumeAt).toISOString(),
+          });
+        }
         throw raw;
       }
     });

@@ -41,7 +41,7 @@ export class ReminderReader {
   private readonly myTasksUrls = new Map<string, string>();
 
   constructor(private readonly options: ReminderReaderOptions) {
-    this.paced = pacedGateway(options.gateway, options.pacer);
+    this.paced = pacedGateway(options.gateway, options.pacer, options.logger);
     this.tasks = new TaskService(this.paced, options.logger);
   }
 

@@ -31,11 +31,15 @@ export class RequestPacer {
     }
   }
 
-  /** Holds every later request back for `ms` (Asana's Retry-After); interactive work is not paced here. */
-  pause(ms: number): void {
+  /**
+   * Holds every later request back for `ms` (Asana's Retry-After); interactive work is not paced here.
+   * Returns when requests may start again (epoch ms).
+   */
+  pause(ms: number): number {
     const until = this.clock.now() + ms;
     if (until > this.pausedUntil) this.pausedUntil = until;
-    if (this.nextAt < until) this.nextAt = until;
+    if (this.nextAt < this.pausedUntil) this.nextAt = this.pausedUntil;
+    return this.pausedUntil;
   }
 
   get requestsPerMinute(): number {

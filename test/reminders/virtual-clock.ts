@@ -1,15 +1,18 @@
 import type { Clock } from '../../src/services/asana/request-limiter';
 
 /**
- * A clock whose time moves only when someone sleeps on it or a test sets it. `sleep(ms)` resolves at
- * once, moving time to when the sleeper would have woken, so paced and rate-limited work that would
- * take minutes runs in milliseconds while every timestamp still reads as it would in real time.
+ * A clock whose time moves only when someone sleeps on it or a test sets it. Sleepers wake one at a
+ * time in order of their wake-up time, each moving the clock to that time, with a turn of the event
+ * loop between them so the woken code can run (and sleep again) first. Paced and rate-limited work
+ * that would take minutes so runs in milliseconds while every timestamp reads as it would in real time.
  * Time never goes backwards: setting an earlier time than a sleeper reached is a test bug and throws.
  */
 export class VirtualClock implements Clock {
   private t: number;
   /** (wall-clock ms, virtual ms) at each change, to read a fake server's wall-clock stamps as virtual time. */
   private readonly changes: Array<[number, number]> = [];
+  private readonly sleepers: Array<{ target: number; resolve: () => void }> = [];
+  private waking = false;
 
   constructor(start: string | number) {
     this.t = typeof start === 'number' ? start : Date.parse(start);
@@ -20,10 +23,11 @@ export class VirtualClock implements Clock {
     return this.t;
   }
 
-  async sleep(ms: number): Promise<void> {
-    const target = this.t + Math.max(0, ms);
-    await Promise.resolve();
-    this.moveTo(target);
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.sleepers.push({ target: this.t + Math.max(0, ms), resolve });
+      this.wakeNext();
+    });
   }
 
   /** Moves to an instant (ISO or epoch ms) at or after the current time. */
@@ -51,6 +55,20 @@ export class VirtualClock implements Clock {
       value = virtual;
     }
     return value;
+  }
+
+  private wakeNext(): void {
+    if (this.waking) return;
+    this.waking = true;
+    setImmediate(() => {
+      this.waking = false;
+      this.sleepers.sort((a, b) => a.target - b.target);
+      const next = this.sleepers.shift();
+      if (!next) return;
+      this.moveTo(next.target);
+      next.resolve();
+      if (this.sleepers.length > 0) this.wakeNext();
+    });
   }
 
   private moveTo(target: number): void {
