@@ -167,7 +167,7 @@ export class ReminderSweeper {
       } else if (plan.nextAt - now <= this.lookaheadMs) {
         if (!isFresh(state.snapshot, plan.nextAt, now, this.lookaheadMs))
           this.want(user, ReadRank.Soon, plan.nextAt);
-      } else if (refreshRoom > 0 && this.needsRefresh(settings, state, now)) {
+      } else if (refreshRoom > 0 && this.needsRefresh(settings, state, plan.nextAt, now)) {
         refreshRoom -= 1;
         this.want(user, ReadRank.Refresh, state.snapshot?.fetchedAt ?? 0);
       }
@@ -186,10 +186,13 @@ export class ReminderSweeper {
   /**
    * Periodic re-reads, so a due time set during the day still gets its before-due reminder. A person
    * never read is counted from start-up (spread over the interval, so a restart does not re-read
-   * everyone at once) or from when they opted in.
+   * everyone at once) or from when they opted in. Tasks are thus never older than about one and a half
+   * intervals.
    */
-  private needsRefresh(settings: ReminderSettings, state: PersonState, now: number): boolean {
+  private needsRefresh(settings: ReminderSettings, state: PersonState, nextAt: number, now: number): boolean {
     if (this.refreshMs <= 0 || settings.beforeMinutes <= 0) return false;
+    // The read ahead of the next reminder is coming soon anyway; reading now would only read twice.
+    if (nextAt - this.lookaheadMs - now <= this.refreshMs / 2) return false;
     const optedInAt = Date.parse(settings.optedInAt) || 0;
     const since =
       state.snapshot?.fetchedAt ??

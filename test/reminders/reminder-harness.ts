@@ -30,6 +30,12 @@ export interface ReminderHarness {
   asanaTimes: number[];
   /** Moves the clock to `at` (if not already past it), sweeps, and waits for everything it set off. */
   runAt(at: string | number): Promise<void>;
+  /**
+   * Sweeps at every virtual minute from `from` to `to` as the croner timer would: reads queued by one
+   * sweep keep going (moving the clock as they pace) while the next minute's sweep runs. Stops early
+   * once `done()` holds, then waits for what is in flight.
+   */
+  tickEveryMinute(from: number, to: number, done?: () => boolean): Promise<void>;
   /** DMs posted by reminders (chat.postMessage to a user id), optionally to one person. */
   dms(user?: string): Array<{ channel: string; ts: string; text: string; blocks: any[]; at: number }>;
   /** A second bridge on the same store and fakes, as a second process would be; closed with the harness. */
@@ -45,6 +51,8 @@ export interface ReminderHarnessOptions {
   rateLimitPerMinute?: number;
   reminders?: Partial<ReminderOptions>;
   retryPolicy?: RetryPolicy;
+  /** 'debug' by default; the benchmark turns it down so it measures reminders, not logging. */
+  logLevel?: Config['logLevel'];
 }
 
 export async function startReminderHarness(options: ReminderHarnessOptions): Promise<ReminderHarness> {
@@ -62,7 +70,7 @@ export async function startReminderHarness(options: ReminderHarnessOptions): Pro
 
   const logs: string[] = [];
   const logger = createLogger({
-    level: 'debug',
+    level: options.logLevel ?? 'debug',
     secrets: Object.values(SECRETS),
     json: true,
     transports: [
@@ -90,7 +98,7 @@ export async function startReminderHarness(options: ReminderHarnessOptions): Pro
       rateLimitPerMinute: options.rateLimitPerMinute ?? 1500,
     },
     port: 0,
-    logLevel: 'debug',
+    logLevel: options.logLevel ?? 'debug',
     dataDir,
   };
   const bridgeOptions: BridgeOptions = {
@@ -132,6 +140,19 @@ export async function startReminderHarness(options: ReminderHarnessOptions): Pro
     async runAt(at) {
       clock.advanceTo(at);
       await harness.bridge.reminders.runOnce();
+    },
+    async tickEveryMinute(from, to, done) {
+      const { sweeper } = harness.bridge.reminders;
+      clock.advanceTo(from);
+      for (let t = from; t <= to; t += 60_000) {
+        if (clock.now() < t) {
+          await Promise.race([sweeper.idle(), clock.until(t)]);
+          clock.advanceTo(t);
+        }
+        await sweeper.tick();
+        if (done?.()) break;
+      }
+      await sweeper.idle();
     },
     dms(user) {
       return slack

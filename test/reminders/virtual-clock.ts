@@ -13,6 +13,7 @@ export class VirtualClock implements Clock {
   private readonly changes: Array<[number, number]> = [];
   private readonly sleepers: Array<{ target: number; resolve: () => void }> = [];
   private waking = false;
+  private readonly watchers: Array<{ at: number; resolve: () => void }> = [];
 
   constructor(start: string | number) {
     this.t = typeof start === 'number' ? start : Date.parse(start);
@@ -47,6 +48,12 @@ export class VirtualClock implements Clock {
     if (target > this.t) this.moveTo(target);
   }
 
+  /** Resolves once time reaches `at`, without moving it (sleepers or `set` must). */
+  until(at: number): Promise<void> {
+    if (this.t >= at) return Promise.resolve();
+    return new Promise((resolve) => this.watchers.push({ at, resolve }));
+  }
+
   /** The virtual time that was current at a wall-clock instant. */
   virtualAt(wallMs: number): number {
     let value = this.changes[0][1];
@@ -75,5 +82,8 @@ export class VirtualClock implements Clock {
     if (target <= this.t) return;
     this.t = target;
     this.changes.push([Date.now(), target]);
+    for (let i = this.watchers.length - 1; i >= 0; i--) {
+      if (this.watchers[i].at <= target) this.watchers.splice(i, 1)[0].resolve();
+    }
   }
 }
