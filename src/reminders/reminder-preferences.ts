@@ -19,6 +19,8 @@ const MAX_REMEMBERED = 10_000;
  */
 export class ReminderPreferences {
   private readonly enrolled = new Set<string>();
+  /** Enrollments under way; a settings change waits for the person's, or the defaults could win. */
+  private readonly enrolling = new Map<string, Promise<void>>();
   private readonly logger: Logger;
 
   constructor(
@@ -30,8 +32,18 @@ export class ReminderPreferences {
   }
 
   /** Called for every request the access policy lets through; enrolls newcomers, never changes settings. */
-  async noteActivity(profile: SlackProfile): Promise<void> {
-    if (profile.isBot || profile.deleted || profile.isExternal || this.enrolled.has(profile.id)) return;
+  noteActivity(profile: SlackProfile): Promise<void> {
+    if (profile.isBot || profile.deleted || profile.isExternal || this.enrolled.has(profile.id)) {
+      return Promise.resolve();
+    }
+    const running = this.enrolling.get(profile.id);
+    if (running) return running;
+    const enrollment = this.enroll(profile).finally(() => this.enrolling.delete(profile.id));
+    this.enrolling.set(profile.id, enrollment);
+    return enrollment;
+  }
+
+  private async enroll(profile: SlackProfile): Promise<void> {
     if (!(await this.store.getReminderSettings(profile.id))) {
       await this.store.saveReminderSettings(this.defaults(profile));
       this.logger.info('enrolled in reminders', { user: profile.id, timeZone: profile.timeZone });
@@ -54,6 +66,8 @@ export class ReminderPreferences {
     profile: SlackProfile,
     request: Exclude<RemindRequest, { kind: 'show' }>,
   ): Promise<{ before: ReminderSettings; after: ReminderSettings }> {
+    // The command that asks for this change also enrolled the person a moment ago, if they were new.
+    await this.enrolling.get(profile.id)?.catch(() => undefined);
     const before = await this.current(profile);
     const now = new Date(this.clock.now()).toISOString();
     const after: ReminderSettings = { ...before, timeZone: profile.timeZone, updatedAt: now };
