@@ -30,7 +30,7 @@ export interface BridgeOptions {
   slackClientOptions?: Partial<WebClientOptions>;
   asanaRetryPolicy?: RetryPolicy;
   /** Asana timeouts in ms, shorter in tests of slow-Asana paths. */
-  asanaTimeouts?: { readMs?: number; writeMs?: number };
+  asanaTimeouts?: { readMs?: number; writeMs?: number; reconcileDelaysMs?: number[] };
   /** Interface for HTTP mode to listen on; all interfaces when unset (tests pass 127.0.0.1). */
   listenHost?: string;
   /** Time for reminders, store claims and the Asana limiter; tests pass a virtual clock. Real time by default. */
@@ -104,7 +104,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     ...(clock ? { now: () => new Date(clock.now()) } : {}),
   });
   const users = new SlackUsers(app.client, () => teamId);
-  const tasks = new TaskService(gateway, logger);
+  const tasks = new TaskService(gateway, logger, options.asanaTimeouts?.reconcileDelaysMs);
   const people = new People(users, directory, store, workspaceGid, logger);
   const reminders = new Reminders({
     store,
@@ -120,7 +120,11 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     options: options.reminders,
   });
   registerListeners(app, {
-    access: new AccessPolicy(users, () => teamId, (profile) => reminders.noteActivity(profile)),
+    access: new AccessPolicy(
+      users,
+      () => teamId,
+      (profile) => reminders.noteActivity(profile),
+    ),
     creator: new TaskCreator({ tasks, directory, users, people, store, workspaceGid, logger }),
     directory,
     users,

@@ -10,7 +10,7 @@ import {
   SHARE_RESULT_ACTION,
 } from '../ids';
 import type { Task } from '../services/asana/types';
-import { asanaPlainToSlack } from '../text/asana-to-slack';
+import { escapeWithin } from '../text/escape-within';
 import { truncate } from '../text/truncate';
 import { type SlackMessage, taskDetails, taskLink } from './task-message';
 
@@ -90,7 +90,7 @@ export function taskCardBlocks(task: Task, options: CardOptions): KnownBlock[] {
       : '';
   let text = `${state}${taskLink(task)}\n${taskDetails(task, options.timeZone)}`;
   if (options.withNotes && task.notes.trim()) {
-    text += `\n>${asanaPlainToSlack(truncate(task.notes.trim(), NOTES_EXCERPT)).replace(/\n/g, '\n>')}`;
+    text += `\n>${escapeWithin(task.notes.trim(), NOTES_EXCERPT).replace(/\n/g, '\n>')}`;
   }
   const value = encodeContext({ t: task.gid, ...options.context });
   const buttons: ActionsBlock['elements'] = [

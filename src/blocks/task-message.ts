@@ -2,11 +2,14 @@ import type { KnownBlock } from '@slack/types';
 import { formatDueForSlack } from '../dates/parse-due';
 import type { Task } from '../services/asana/types';
 import { escapeSlackText } from '../text/slack-text';
+import { escapeWithin } from '../text/escape-within';
 import { truncate } from '../text/truncate';
 import { OPEN_TASK_ACTION } from '../ids';
 
 /** Slack's cap on a section's text; the name is cut well before it so the line with the link fits. */
 const NAME_LIMIT = 200;
+/** Project, section and assignee names in a details line; together they stay far below Slack's 3,000. */
+const DETAIL_LIMIT = 150;
 
 export interface SlackMessage {
   text: string;
@@ -16,7 +19,7 @@ export interface SlackMessage {
 /** One line naming a task as a link, safe to show: no markup from the name can ping or format. */
 export function taskLink(task: Task, maxName = NAME_LIMIT): string {
   // Inside <url|label>, only & < > need escaping; '|' would end the URL part, so the label cannot hold it.
-  const label = escapeSlackText(truncate(task.name, maxName)).replace(/\|/g, '∣');
+  const label = escapeWithin(task.name, maxName).replace(/\|/g, '∣');
   return `<${task.permalinkUrl}|${label}>`;
 }
 
@@ -27,12 +30,12 @@ export function taskDetails(task: Task, timeZone: string): string {
   if (project) {
     const section = task.sections[0];
     parts.push(
-      `in *${escapeSlackText(project.name)}*${section ? ` › ${escapeSlackText(section.name)}` : ''}`,
+      `in *${escapeWithin(project.name, DETAIL_LIMIT)}*${section ? ` › ${escapeWithin(section.name, DETAIL_LIMIT)}` : ''}`,
     );
   } else {
     parts.push('in My Tasks (no project)');
   }
-  parts.push(task.assignee ? `for ${escapeSlackText(task.assignee.name)}` : 'unassigned');
+  parts.push(task.assignee ? `for ${escapeWithin(task.assignee.name, DETAIL_LIMIT)}` : 'unassigned');
   if (task.dueOn) parts.push(`due ${formatDueForSlack({ kind: 'date', dueOn: task.dueOn }, timeZone)}`);
   else if (task.dueAt)
     parts.push(`due ${formatDueForSlack({ kind: 'datetime', dueAt: task.dueAt }, timeZone)}`);
@@ -73,7 +76,8 @@ export function taskCreatedMessage(
 /** The reply after several tasks were created from one command: one linked line each. */
 export function tasksCreatedMessage(tasks: Task[], options: { notices?: string[] }): SlackMessage {
   const lines = tasks.map(
-    (task) => `• ${taskLink(task, 60)}${task.projects[0] ? ` in ${escapeSlackText(task.projects[0].name)}` : ''}`,
+    (task) =>
+      `• ${taskLink(task, 60)}${task.projects[0] ? ` in ${escapeSlackText(task.projects[0].name)}` : ''}`,
   );
   // 25 lines of a link and a 60-character name stay inside one 3,000-character section.
   const body = truncate(`:white_check_mark: Created ${tasks.length} tasks:\n${lines.join('\n')}`, 3000);
@@ -90,6 +94,6 @@ export function tasksCreatedMessage(tasks: Task[], options: { notices?: string[]
 
 /** A short private message: an error, a refusal or a hint. Plain text, escaped, nothing pings. */
 export function noticeMessage(text: string): SlackMessage {
-  const safe = escapeSlackText(truncate(text, 2900));
+  const safe = escapeWithin(text, 2900);
   return { text: safe, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: safe } }] };
 }

@@ -52,6 +52,12 @@ function echo(text: string): string {
 }
 
 /**
+ * Thrown when the text is not a date at all, as opposed to a date that is refused (impossible, past,
+ * too far): the `/asana create` grammar uses the difference to decide whether `due …` was meant.
+ */
+export class UnreadableDateError extends UserInputError {}
+
+/**
  * Reads a due date the way a person types it in Slack. Every relative word (today, friday, in 3 days)
  * is resolved on the person's own calendar, and times are the person's wall-clock times converted to
  * UTC with the zone's rules for that day, so DST is handled.
@@ -77,7 +83,7 @@ export function parseDue(text: string, options: ParseDueOptions): DueDate {
   if (!input) throw new UserInputError(`Give a due date. ${acceptedForms(today)}`);
 
   const iso = ISO_DATE.exec(input);
-  if (iso) return parseIsoDate(input, iso, zone, now);
+  if (iso) return withinHorizon(parseIsoDate(input, iso, zone, now), input, zone, today);
 
   if (AMBIGUOUS_NUMERIC.test(input)) {
     throw new UserInputError(
@@ -94,6 +100,20 @@ export function parseDue(text: string, options: ParseDueOptions): DueDate {
     throw new UserInputError(
       `${echo(input)} is in the past (${day}). Pick today or a later day; to set a past date on purpose, ` +
         `write it with the year, e.g. \`${dueDay}\`.`,
+    );
+  }
+  return withinHorizon(due, input, zone, today);
+}
+
+/** Years ahead a due date may be; `in 999999 days` is a slip of the keyboard, not a plan. */
+const HORIZON_YEARS = 10;
+
+function withinHorizon(due: DueDate, input: string, zone: string, today: DateTime): DueDate {
+  const day = due.kind === 'date' ? due.dueOn : DateTime.fromISO(due.dueAt, { zone }).toISODate();
+  const limit = today.plus({ years: HORIZON_YEARS }).toISODate();
+  if (day && limit && day > limit) {
+    throw new UserInputError(
+      `${echo(input)} is more than ${HORIZON_YEARS} years away (${day}). Check the date.`,
     );
   }
   return due;
@@ -171,7 +191,7 @@ function parseNatural(input: string, zone: string, now: DateTime): DueDate {
     throw new UserInputError(`Give one due date, not several or a range. ${acceptedForms(today)}`);
   }
   const result = wholeText(input, results);
-  if (!result) throw new UserInputError(`I can't read ${echo(input)} as a due date. ${acceptedForms(today)}`);
+  if (!result) throw new UnreadableDateError(`I can't read ${echo(input)} as a due date. ${acceptedForms(today)}`);
 
   const start = result.start;
   if (result.tags().has('result/relativeDateAndTime')) {
@@ -198,7 +218,7 @@ function parseNatural(input: string, zone: string, now: DateTime): DueDate {
     );
   }
   if (!day?.isValid || day.year > 9999) {
-    throw new UserInputError(`I can't read ${echo(input)} as a due date. ${acceptedForms(today)}`);
+    throw new UnreadableDateError(`I can't read ${echo(input)} as a due date. ${acceptedForms(today)}`);
   }
 
   if (!hasTime) return { kind: 'date', dueOn: day.toISODate() ?? '' };

@@ -59,7 +59,7 @@ export function describeError(error: unknown, action: string): ErrorReport {
   }
   if (e instanceof AsanaRateLimitedError) {
     return {
-      userMessage: `Asana is busy right now, so I couldn't ${action}. Nothing was changed; try again in ${Math.ceil(e.retryAfterSeconds)} s.`,
+      userMessage: `Asana is busy right now, so I couldn't ${action}. Nothing was changed; try again in ${humanWait(e.retryAfterSeconds)}.`,
       operatorHint:
         'Asana rate limit outlasted retries: lower the load or raise ASANA_RATE_LIMIT_PER_MIN only on a paid plan',
       level: 'warn',
@@ -68,23 +68,70 @@ export function describeError(error: unknown, action: string): ErrorReport {
   if (e instanceof AsanaServerError) {
     const phrase = e.phrase ? ` (Asana error phrase “${e.phrase}”)` : '';
     return {
-      userMessage: `Asana had a problem, so I couldn't ${action}${phrase}. Nothing was changed; try again shortly.`,
+      userMessage: `Asana had a problem, so I couldn't ${action}${phrase}. Try again shortly.`,
       operatorHint: `Asana answered ${e.status}; quote the error phrase to Asana support if it persists`,
       level: 'warn',
     };
   }
   if (e instanceof AsanaTimeoutError || e instanceof AsanaNetworkError) {
     return {
-      userMessage: `Asana didn't answer in time, so I couldn't ${action}. Nothing was changed; try again shortly.`,
+      // After a timeout nobody can know whether a change landed; say so rather than promise either way.
+      userMessage: `Asana didn't answer in time, so I couldn't ${action}. If you were changing something, check Asana before trying again: it may still have gone through.`,
       operatorHint: 'Asana unreachable or slow: check outbound network access to Asana (or ASANA_BASE_URL)',
       level: 'warn',
     };
   }
+  const slack = slackPlatformError(error);
+  if (slack) return slack;
   return {
     userMessage: `Something went wrong and I couldn't ${action}. The details are in the bridge's log.`,
     operatorHint: 'unexpected error: see the stack in this line',
     level: 'error',
   };
+}
+
+/** Seconds as a person would say them: "40 s", "3 minutes", "about an hour". */
+function humanWait(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.ceil(seconds))} s`;
+  if (seconds < 50 * 60) return `${Math.ceil(seconds / 60)} minutes`;
+  return seconds < 90 * 60 ? 'about an hour' : `${Math.round(seconds / 3600)} hours`;
+}
+
+/** Slack Web API refusals that are routine: each gets its own message, and no stack in the log. */
+function slackPlatformError(error: unknown): ErrorReport | undefined {
+  const e = error as { code?: string; data?: { error?: string } } | undefined;
+  if (e?.code === 'slack_webapi_rate_limited_error') {
+    return { userMessage: 'Slack is busy right now; please try again in a minute.', level: 'warn' };
+  }
+  if (e?.code !== 'slack_webapi_platform_error') return undefined;
+  switch (e.data?.error) {
+    case 'user_not_found':
+    case 'users_not_found':
+      return {
+        userMessage: "I can't find that Slack user. Mention someone in this workspace with @.",
+        level: 'info',
+      };
+    case 'expired_trigger_id':
+    case 'exchanged_trigger_id':
+    case 'invalid_trigger_id':
+      return {
+        userMessage: 'Slack closed the window for that form before it could open. Please try again.',
+        level: 'info',
+      };
+    case 'not_in_channel':
+    case 'channel_not_found':
+    case 'is_archived':
+      return {
+        userMessage: "I can't post in that conversation. Invite me to it, or try from another channel.",
+        level: 'info',
+      };
+    default:
+      return {
+        userMessage: 'Slack refused my reply. The details are in the bridge’s log.',
+        operatorHint: `Slack Web API error ${e.data?.error ?? 'unknown'}: check the app's scopes in manifest.yml`,
+        level: 'warn',
+      };
+  }
 }
 
 /** Logs one line for a handled failure, with the code and the operator's next step. */

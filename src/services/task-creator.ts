@@ -1,7 +1,7 @@
 import type { Logger } from 'winston';
 import { parseCreateText } from '../commands/create-grammar';
 import { DateTime } from 'luxon';
-import { type DueDate, parseDue } from '../dates/parse-due';
+import { type DueDate, UnreadableDateError, parseDue } from '../dates/parse-due';
 import { AsanaForbiddenError, AsanaNotFoundError, UserInputError } from '../errors';
 import { extractMentionedUserIds, slackToPlainText } from '../text/slack-text';
 import { fold, rankByName, type AsanaDirectory } from './asana/asana-directory';
@@ -9,6 +9,8 @@ import { newRequestRef, type TaskService } from './asana/task-service';
 import type { NewTask, Project, Section, Task } from './asana/types';
 import { describeError } from './error-reporting';
 import type { ChannelDefault, Store } from '../store/store';
+import { NAME_MAX } from '../blocks/create-task-modal';
+import { cleanName, cleanText } from '../text/clean-text';
 import { truncate } from '../text/truncate';
 import type { People } from './people';
 import type { SlackProfile, SlackUsers } from './slack/slack-users';
@@ -141,8 +143,13 @@ export class TaskCreator {
     const request = parseCreateText(line, { isDate: (s) => isDate(s, timeZone, now) });
 
     const names = await this.options.users.names(extractMentionedUserIds(line));
-    const name = slackToPlainText(request.name, { userNames: names }).trim();
+    const name = cleanName(slackToPlainText(request.name, { userNames: names }));
     if (!name) throw new UserInputError('Give the task a name, e.g. `/asana create Update onboarding doc`.');
+    if (name.length > NAME_MAX) {
+      throw new UserInputError(
+        `That name is ${name.length} characters long; keep it under ${NAME_MAX} and put the details in a comment.`,
+      );
+    }
 
     const due = request.dueText ? parseDue(slackToPlainText(request.dueText), { timeZone, now }) : undefined;
     const startOn = request.startText
@@ -198,12 +205,12 @@ export class TaskCreator {
       .filter(Boolean)
       .join('\n');
     const requestRef = newRequestRef();
-    const notes = [input.notes.trim(), footer(origin, requestRef)].filter(Boolean).join('\n\n');
+    const notes = [cleanText(input.notes).trim(), footer(origin, requestRef)].filter(Boolean).join('\n\n');
     const htmlNotes = input.richNotes && appendPlainToHtml(input.richNotes, footer(origin, requestRef));
 
     const task = await this.create(
       {
-        name: input.name,
+        name: cleanName(input.name),
         notes,
         htmlNotes,
         dueOn: input.dueOn,
@@ -244,13 +251,23 @@ export class TaskCreator {
       const gone = error instanceof AsanaNotFoundError || error instanceof AsanaForbiddenError;
       // Asana names the unknown id in its message ("memberships: Not a recognized ID: 123").
       const sectionGid = input.sectionGid;
-      if (gone && sectionGid && error.asanaMessages.some((m) => m.includes(sectionGid) || /section/i.test(m))) {
+      if (
+        gone &&
+        sectionGid &&
+        error.asanaMessages.some((m) => m.includes(sectionGid) || /section/i.test(m))
+      ) {
         this.options.directory.evictSections(input.projectGid ?? '');
         notices.push('The section is no longer in Asana, so the task went to the project without a section.');
         return this.create({ ...input, sectionGid: undefined }, requestRef, notices);
       }
-      if (gone && input.projectGid) {
-        this.options.directory.evictProject(input.projectGid);
+      // Only when Asana blames the project: a 403 about the assignee must not hide a healthy project.
+      const projectGid = input.projectGid;
+      if (
+        gone &&
+        projectGid &&
+        error.asanaMessages.some((m) => m.includes(projectGid) || /project/i.test(m))
+      ) {
+        this.options.directory.evictProject(projectGid);
         throw new UserInputError(
           'That project is no longer available in Asana (archived, deleted or private). Pick another project.',
           { cause: error },
@@ -294,12 +311,13 @@ export class TaskCreator {
   }
 }
 
+/** Whether the text is meant as a date: a valid one, or one refused for a reason worth telling. */
 function isDate(text: string, timeZone: string, now: Date): boolean {
   try {
     parseDue(slackToPlainText(text), { timeZone, now });
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return !(error instanceof UnreadableDateError);
   }
 }
 

@@ -280,7 +280,8 @@ describe('parseDue: zones', () => {
   it('never rolls an ISO date over', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1000, max: 9999 }),
+        // Up to the ten-year horizon from FRI_MORNING; later dates are refused for being too far.
+        fc.integer({ min: 1000, max: 2034 }),
         fc.integer({ min: 1, max: 12 }),
         fc.integer({ min: 1, max: 31 }),
         (year, month, day) => {
@@ -292,6 +293,13 @@ describe('parseDue: zones', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('parseDue: horizon', () => {
+  it('refuses dates more than ten years ahead, however written', () => {
+    expect(refusal('in 999999 days', FRI_MORNING)).toMatch(/more than 10 years away/);
+    expect(refusal('9999-12-31', FRI_MORNING)).toMatch(/more than 10 years away/);
   });
 });
 

@@ -44,7 +44,7 @@ export interface HarnessOptions {
   /** Runs before the bridge starts: add projects, users or faults to the fakes. */
   seed?: (asana: FakeAsanaServer, slack: FakeSlackServer) => void;
   config?: (config: Config) => Config;
-  asanaTimeouts?: { readMs?: number; writeMs?: number };
+  asanaTimeouts?: { readMs?: number; writeMs?: number; reconcileDelaysMs?: number[] };
 }
 
 export function seedWorld(asana: FakeAsanaServer, slack: FakeSlackServer): void {
@@ -128,7 +128,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       listenHost: '127.0.0.1',
       slackClientOptions: { retryConfig: { retries: 0 } },
       asanaRetryPolicy: rapidRetryPolicy,
-      asanaTimeouts: options.asanaTimeouts,
+      // Lost creates are looked for over milliseconds, not the production forty seconds.
+      asanaTimeouts: { reconcileDelaysMs: [0, 50, 150], ...options.asanaTimeouts },
     });
   } catch (error) {
     await Promise.all([asana.close(), slack.close()]);

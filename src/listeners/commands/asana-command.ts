@@ -1,8 +1,10 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { Logger } from 'winston';
 import { helpMessage } from '../../blocks/help-message';
-import { noticeMessage } from '../../blocks/task-message';
+import { type SlackMessage, noticeMessage } from '../../blocks/task-message';
 import { OTHER_TEAM_MESSAGE } from '../../services/access-policy';
 import { logFailure } from '../../services/error-reporting';
+import { truncate } from '../../text/truncate';
 import { escapeSlackText, normalizeCommandText } from '../../text/slack-text';
 import type { ListenerDeps } from '../index';
 import { findSubcommand, subcommands } from './subcommands';
@@ -53,17 +55,31 @@ export function asanaCommand(deps: ListenerDeps) {
     }
 
     await ack();
+    let reply;
     try {
       const requester = await deps.access.authorize({ teamId: command.team_id, userId: command.user_id });
-      const reply = await subcommand.run({ args: rest, command, requester, deps, logger, respond });
-      await respond({ response_type: 'ephemeral', ...reply });
+      reply = await subcommand.run({ args: rest, command, requester, deps, logger, respond });
     } catch (error) {
       const report = logFailure(logger, error, actionFor(subcommand.name));
-      await respond({ response_type: 'ephemeral', ...noticeMessage(report.userMessage) }).catch((e) =>
-        logger.warn('could not reply through response_url', { reason: (e as Error).message }),
-      );
+      reply = noticeMessage(report.userMessage);
     }
+    await sendReply(respond, reply, logger);
   };
+}
+
+/**
+ * Sends the reply; if Slack refuses the rich version, the plain text still tells the person what
+ * happened. Failing to reply must never be mistaken for failing to act: the work is already done.
+ */
+async function sendReply(respond: RespondFn, reply: SlackMessage, logger: Logger): Promise<void> {
+  try {
+    await respond({ response_type: 'ephemeral', ...reply });
+  } catch (error) {
+    logger.warn('Slack refused the reply; sending plain text', { reason: (error as Error).message });
+    await respond({ response_type: 'ephemeral', text: truncate(reply.text, 3000) }).catch((e) =>
+      logger.warn('could not reply through response_url', { reason: (e as Error).message }),
+    );
+  }
 }
 
 /** How a failure of a subcommand is phrased: "I couldn't <action>". */

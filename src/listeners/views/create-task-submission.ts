@@ -5,6 +5,7 @@ import {
   createTaskModal,
   decodeMetadata,
   modalStatusView,
+  NAME_MAX,
   truncateForInput,
 } from '../../blocks/create-task-modal';
 import { taskDetails, taskLink } from '../../blocks/task-message';
@@ -68,6 +69,8 @@ export function validateForm(
 ): Record<string, string> {
   const errors: Record<string, string> = {};
   if (!form.name) errors[TASK_NAME_BLOCK] = 'Give the task a name.';
+  else if (form.name.length > NAME_MAX)
+    errors[TASK_NAME_BLOCK] = `Keep the name under ${NAME_MAX} characters.`;
   if (form.dueOn) {
     const today = DateTime.fromJSDate(now, { zone: timeZone ?? 'UTC-12' }).toISODate();
     if (today && form.dueOn < today) errors[DUE_BLOCK] = 'That date has passed. Pick today or a later date.';
@@ -81,7 +84,8 @@ export function createTaskSubmission(deps: ListenerDeps) {
     const userId = body.user.id;
     const logger = deps.logger.child({ component: 'modal', team: body.team?.id, user: userId });
     const metadata = decodeMetadata(view.private_metadata);
-    const form = readForm(view.state.values as StateValues);
+    // A request without state (never from Slack itself) reads as an empty form and fails validation.
+    const form = readForm((view.state?.values ?? {}) as StateValues);
 
     const errors = metadata
       ? validateForm(form, deps.users.peek(userId)?.timeZone, new Date())

@@ -31,6 +31,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A Retry-After longer than this is not waited out; the caller hears "rate limited" instead. */
   maxRetryAfterMs: number;
+  /**
+   * Attempts for a request that timed out. Each costs a whole timeout, so one retry is plenty: a person
+   * waiting on a hung Asana should hear so in tens of seconds, not minutes.
+   */
+  timeoutAttempts?: number;
 }
 
 /** Four attempts over roughly seven seconds, and up to a minute of Retry-After. */
@@ -39,6 +44,7 @@ export const defaultRetryPolicy: RetryPolicy = {
   baseDelayMs: 500,
   maxDelayMs: 4_000,
   maxRetryAfterMs: 60_000,
+  timeoutAttempts: 2,
 };
 
 /** Near-zero delays so tests of failure paths run fast. */
@@ -47,6 +53,7 @@ export const rapidRetryPolicy: RetryPolicy = {
   baseDelayMs: 5,
   maxDelayMs: 20,
   maxRetryAfterMs: 5_000,
+  timeoutAttempts: 2,
 };
 
 export interface AsanaApis {
@@ -143,6 +150,7 @@ export class AsanaGateway {
       return wait <= this.policy.maxRetryAfterMs ? wait : undefined;
     }
 
+    if (error instanceof AsanaTimeoutError && attempt >= (this.policy.timeoutAttempts ?? 2)) return undefined;
     const transient =
       error instanceof AsanaServerError ||
       error instanceof AsanaTimeoutError ||

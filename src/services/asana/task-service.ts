@@ -25,8 +25,12 @@ export const TASK_FIELDS = [
   'permalink_url',
 ].join(',');
 
-/** After a create's outcome is unknown, how long to keep looking for it before trying again. */
-const RECONCILE_DELAYS_MS = [0, 1_000, 3_000];
+/**
+ * After a create's outcome is unknown, when to look for it before sending it again: about forty seconds
+ * in all, so a write still queued at Asana when our 20 s timeout fired has a minute from its start to
+ * land (Asana gives up on requests well before that) and is found rather than duplicated.
+ */
+export const DEFAULT_RECONCILE_DELAYS_MS = [0, 1_000, 3_000, 7_000, 12_000, 18_000];
 
 /** Fields a person can change from Slack; `null` clears. */
 export interface TaskChanges {
@@ -96,6 +100,7 @@ export class TaskService {
   constructor(
     private readonly gateway: AsanaGateway,
     logger: Logger,
+    private readonly reconcileDelaysMs: readonly number[] = DEFAULT_RECONCILE_DELAYS_MS,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
     this.logger = logger.child({ component: 'tasks' });
@@ -126,15 +131,8 @@ export class TaskService {
         this.logger.warn('task create outcome unknown, checking Asana', { requestRef, attempt });
         const existing = await this.findCreated(input, requestRef, startedAt);
         if (existing) return existing;
-        if (attempt >= 2) {
-          throw new AsanaTimeoutError(
-            'Asana did not confirm the new task; it was not found afterwards',
-            'create task',
-            (error as AsanaError).status,
-            [],
-            { cause: error },
-          );
-        }
+        // Asana's own error (its phrase for a 5xx, or the timeout) is what the person and the log need.
+        if (attempt >= 2) throw error;
       }
     }
   }
@@ -293,7 +291,7 @@ export class TaskService {
    * project task lists and typeahead is fast, so both are fine here; search is not (it lags writes).
    */
   private async findCreated(input: NewTask, requestRef: string, since: Date): Promise<Task | undefined> {
-    for (const delay of RECONCILE_DELAYS_MS) {
+    for (const delay of this.reconcileDelaysMs) {
       if (delay > 0) await this.sleep(delay);
       try {
         const candidates = input.projectGid
