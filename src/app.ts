@@ -181,7 +181,7 @@ async function resolveWorkspace(directory: AsanaDirectory, configured: string | 
         {
           variable: 'ASANA_ACCESS_TOKEN',
           message:
-            'Asana rejected this token. Create a Personal Access Token in Asana (My settings > Apps > Developer apps).',
+            'Asana rejected this token. In Asana open My settings > Apps > Manage Developer Apps (https://app.asana.com/0/my-apps) and create a personal access token.',
         },
       ]);
     }

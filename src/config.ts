@@ -20,6 +20,9 @@ export interface Config {
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 
+/** How the placeholders in .env.example read (`xoxb-your-bot-token`, `your-asana-…`). */
+const PLACEHOLDER = /(^|-)your-|<|>|changeme/i;
+
 // Where an operator finds each value. Problems end with these, so every message says how to fix it.
 const HOW_TO_GET = {
   SLACK_BOT_TOKEN:
@@ -31,7 +34,7 @@ const HOW_TO_GET = {
     "Generate an app-level token with the connections:write scope on your Slack app's Basic Information " +
     'page (App-Level Tokens); it starts with xapp-. Leave it unset to receive requests over HTTP.',
   ASANA_ACCESS_TOKEN:
-    'Create a personal access token in the Asana developer console (https://app.asana.com/0/my-apps).',
+    'In Asana open My settings > Apps > Manage Developer Apps (https://app.asana.com/0/my-apps) and create a personal access token.',
   ASANA_WORKSPACE_GID:
     'Use the numeric gid of your workspace as listed by https://app.asana.com/api/1.0/workspaces, ' +
     'or leave it unset.',
@@ -132,6 +135,26 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       variable: 'SLACK_SIGNING_SECRET',
       message: `missing, and HTTP mode needs it (SLACK_APP_TOKEN is not set). ${HOW_TO_GET.SLACK_SIGNING_SECRET}`,
     });
+  }
+
+  // The .env.example placeholders pass the shape checks; catch them here rather than at Slack or Asana.
+  for (const variable of [
+    'SLACK_BOT_TOKEN',
+    'SLACK_APP_TOKEN',
+    'SLACK_SIGNING_SECRET',
+    'ASANA_ACCESS_TOKEN',
+  ] as const) {
+    const value = blankToUndefined(env[variable]);
+    if (
+      typeof value === 'string' &&
+      PLACEHOLDER.test(value) &&
+      !problems.some((p) => p.variable === variable)
+    ) {
+      problems.push({
+        variable,
+        message: invalid(variable, 'still holds the placeholder from .env.example'),
+      });
+    }
   }
 
   if (!result.success || problems.length > 0) throw new ConfigError(problems);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { startBridge } from './app';
 import { loadConfig, readDotEnv } from './config';
 import { ConfigError } from './errors';
+import { describeError } from './services/error-reporting';
 
 /**
  * Entry point for `npm start`: settings problems end the process with one line per problem and no stack
@@ -38,7 +39,8 @@ main().catch((error: unknown) => {
       process.stderr.write(`  - ${problem.variable}: ${problem.message}\n`);
   } else {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`The bridge stopped while starting: ${message}\n`);
+    const hint = describeError(error, 'start').operatorHint;
+    process.stderr.write(`The bridge stopped while starting: ${message}${hint ? `\n  Hint: ${hint}` : ''}\n`);
   }
   process.exit(1);
 });

@@ -309,3 +309,17 @@ describe('readDotEnv', () => {
     expect(() => readDotEnv(dir)).toThrow();
   });
 });
+
+describe('loadConfig and the .env.example placeholders', () => {
+  it('refuses each placeholder by name, without echoing it', () => {
+    const { error, visible } = failureOf({
+      SLACK_BOT_TOKEN: 'xoxb-your-bot-token',
+      SLACK_APP_TOKEN: 'xapp-your-app-token',
+      ASANA_ACCESS_TOKEN: 'your-asana-personal-access-token',
+    });
+
+    expect(variablesOf(error).sort()).toEqual(['ASANA_ACCESS_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN']);
+    expect(visible).toMatch(/placeholder from \.env\.example/);
+    expect(visible).not.toContain('your-asana-personal-access-token');
+  });
+});
