@@ -128,6 +128,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       listenHost: '127.0.0.1',
       slackClientOptions: { retryConfig: { retries: 0 } },
       asanaRetryPolicy: rapidRetryPolicy,
+      // No reminder sweeps behind these tests' backs: a sweep near 09:00 somewhere would add DMs and reads.
+      reminders: { timer: false },
       // Lost creates are looked for over milliseconds, not the production forty seconds.
       asanaTimeouts: { reconcileDelaysMs: [0, 50, 150], ...options.asanaTimeouts },
     });
