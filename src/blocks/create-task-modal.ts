@@ -15,13 +15,14 @@ import {
   THREAD_REPLY_ACTION,
   THREAD_REPLY_VALUE,
 } from '../ids';
+import { TASK_NAME_MAX } from '../services/asana/types';
 import { escapeSlackText } from '../text/slack-text';
 import { truncate } from '../text/truncate';
 
 /** Slack's cap on a plain_text_input's value and max_length. */
 export const INPUT_MAX = 3000;
-/** Asana documents no limit for names; this keeps them readable and inside Slack's option and header limits. */
-export const NAME_MAX = 1024;
+/** The name input's limit: the bridge's task-name limit. */
+export const NAME_MAX = TASK_NAME_MAX;
 const OPTION_TEXT_MAX = 75;
 
 /** What the modal carries from the shortcut to the submission, in private_metadata. */

@@ -1,17 +1,16 @@
+import { DateTime } from 'luxon';
 import type { Logger } from 'winston';
 import { parseCreateText } from '../commands/create-grammar';
-import { DateTime } from 'luxon';
 import { type DueDate, UnreadableDateError, parseDue } from '../dates/parse-due';
 import { AsanaForbiddenError, AsanaNotFoundError, UserInputError } from '../errors';
-import { extractMentionedUserIds, slackToPlainText } from '../text/slack-text';
-import { fold, rankByName, type AsanaDirectory } from './asana/asana-directory';
-import { newRequestRef, type TaskService } from './asana/task-service';
-import type { NewTask, Project, Section, Task } from './asana/types';
-import { describeError } from './error-reporting';
 import type { ChannelDefault, Store } from '../store/store';
-import { NAME_MAX } from '../blocks/create-task-modal';
 import { cleanName, cleanText } from '../text/clean-text';
+import { extractMentionedUserIds, slackToPlainText } from '../text/slack-text';
 import { truncate } from '../text/truncate';
+import { type AsanaDirectory, fold, rankByName } from './asana/asana-directory';
+import { type TaskService, newRequestRef } from './asana/task-service';
+import { type NewTask, type Project, type Section, TASK_NAME_MAX, type Task } from './asana/types';
+import { describeError } from './error-reporting';
 import type { People } from './people';
 import type { SlackProfile, SlackUsers } from './slack/slack-users';
 
@@ -145,9 +144,9 @@ export class TaskCreator {
     const names = await this.options.users.names(extractMentionedUserIds(line));
     const name = cleanName(slackToPlainText(request.name, { userNames: names }));
     if (!name) throw new UserInputError('Give the task a name, e.g. `/asana create Update onboarding doc`.');
-    if (name.length > NAME_MAX) {
+    if (name.length > TASK_NAME_MAX) {
       throw new UserInputError(
-        `That name is ${name.length} characters long; keep it under ${NAME_MAX} and put the details in a comment.`,
+        `That name is ${name.length} characters long; keep it under ${TASK_NAME_MAX} and put the details in a comment.`,
       );
     }
 

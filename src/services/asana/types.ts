@@ -1,5 +1,11 @@
 /** The bridge's own view of Asana objects: only the fields it uses, in camelCase, gids as strings. */
 
+/**
+ * Longest task name the bridge sends. Asana documents no limit; this keeps names readable and a
+ * pasted log from becoming a title. Longer names are refused with a hint to use a comment.
+ */
+export const TASK_NAME_MAX = 1024;
+
 export interface AsanaRef {
   gid: string;
   name: string;
