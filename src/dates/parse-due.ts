@@ -191,7 +191,8 @@ function parseNatural(input: string, zone: string, now: DateTime): DueDate {
     throw new UserInputError(`Give one due date, not several or a range. ${acceptedForms(today)}`);
   }
   const result = wholeText(input, results);
-  if (!result) throw new UnreadableDateError(`I can't read ${echo(input)} as a due date. ${acceptedForms(today)}`);
+  if (!result)
+    throw new UnreadableDateError(`I can't read ${echo(input)} as a due date. ${acceptedForms(today)}`);
 
   const start = result.start;
   if (result.tags().has('result/relativeDateAndTime')) {

@@ -19,7 +19,8 @@ describe('RequestLimiter', () => {
     const clock = manualClock();
     const limiter = new RequestLimiter({ perMinute: 10, clock });
     const starts: number[] = [];
-    for (let i = 0; i < 35; i++) await limiter.run('read', 'interactive', async () => starts.push(clock.now()));
+    for (let i = 0; i < 35; i++)
+      await limiter.run('read', 'interactive', async () => starts.push(clock.now()));
 
     for (const start of starts) {
       expect(starts.filter((s) => s >= start && s < start + 60_000).length).toBeLessThanOrEqual(10);
@@ -59,7 +60,9 @@ describe('RequestLimiter', () => {
 
   it('releases the slot when the work fails', async () => {
     const limiter = new RequestLimiter({ perMinute: 1000, maxConcurrentReads: 1 });
-    await expect(limiter.run('read', 'interactive', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(
+      limiter.run('read', 'interactive', async () => Promise.reject(new Error('boom'))),
+    ).rejects.toThrow('boom');
     await expect(limiter.run('read', 'interactive', async () => 'ok')).resolves.toBe('ok');
   });
 });
