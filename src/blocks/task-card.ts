@@ -23,6 +23,12 @@ const NOTES_EXCERPT = 400;
  * What a button must know to redraw the message it sits in after it acts: which task, and which view
  * the message is (one card, a page of "mine", or search results). Kept in the button's value.
  */
+/**
+ * The longest search text a button can carry (block ids hold 255 characters). `find` searches with the
+ * same cut text, so page two of the results is the same search as page one.
+ */
+export const QUERY_MAX = 120;
+
 export interface CardContext {
   /** The task the button acts on. */
   t: string;
@@ -34,16 +40,24 @@ export interface CardContext {
 
 /** Slack caps a button's value at 2,000 characters; a long search text is cut, never the gid. */
 export function encodeContext(context: CardContext): string {
-  return JSON.stringify(context.q ? { ...context, q: truncate(context.q, 120, '') } : context);
+  return JSON.stringify(context.q ? { ...context, q: truncate(context.q, QUERY_MAX, '') } : context);
 }
 
+/** A context read back from Slack, checked field by field: a value is only as trustworthy as its sender. */
 export function decodeContext(value: string | undefined): CardContext | undefined {
+  let parsed: Record<string, unknown>;
   try {
-    const parsed = JSON.parse(value ?? '');
-    return typeof parsed?.t === 'string' && /^\d+$/.test(parsed.t) ? parsed : undefined;
+    parsed = JSON.parse(value ?? '');
   } catch {
     return undefined;
   }
+  const { t, v, p, q } = parsed ?? {};
+  if (typeof t !== 'string' || !/^\d{1,20}$/.test(t)) return undefined;
+  if (v !== 'card' && v !== 'mine' && v !== 'find') return undefined;
+  if (p !== undefined && !(Number.isInteger(p) && (p as number) >= 0 && (p as number) < 1000))
+    return undefined;
+  if (q !== undefined && typeof q !== 'string') return undefined;
+  return { t, v, ...(p !== undefined ? { p: p as number } : {}), ...(q !== undefined ? { q } : {}) };
 }
 
 export interface CardOptions {
@@ -88,7 +102,7 @@ export function taskCardBlocks(task: Task, options: CardOptions): KnownBlock[] {
     : isOverdue(task, options.timeZone, options.now)
       ? ':warning: *Overdue* · '
       : '';
-  let text = `${state}${taskLink(task)}\n${taskDetails(task, options.timeZone)}`;
+  let text = `${state}${taskLink(task)}\n${taskDetails(task, options.timeZone, options.now)}`;
   if (options.withNotes && task.notes.trim()) {
     text += `\n>${escapeWithin(task.notes.trim(), NOTES_EXCERPT).replace(/\n/g, '\n>')}`;
   }
@@ -134,7 +148,8 @@ export function taskCardMessage(
   );
   if (options.sharedBy) blocks.push(context(`Shared by ${options.sharedBy}`));
   if (options.shareable) blocks.push(shareBlock(encodeContext({ t: task.gid, v: 'card' })));
-  const text = `${options.headline ? `${options.headline} ` : ''}${task.name}: ${task.permalinkUrl}`;
+  // The notification text escapes the name like the blocks do: an Asana name must not ping anyone.
+  const text = `${options.headline ? `${options.headline} ` : ''}${escapeWithin(task.name, 200)}: ${task.permalinkUrl}`;
   return { text: truncate(text, 3000), blocks };
 }
 
@@ -180,7 +195,7 @@ export function taskListMessage(
     );
   if (options.sharedBy) blocks.push(context(`Shared by ${options.sharedBy}`));
   if (footer.length) blocks.push({ type: 'actions', block_id: 'list_footer', elements: footer });
-  const lines = shown.map((t) => `• ${t.name}`).join('\n');
+  const lines = shown.map((t) => `• ${escapeWithin(t.name, 150)}`).join('\n');
   return { text: truncate(`${options.title}${range}\n${lines}`, 3000), blocks };
 }
 

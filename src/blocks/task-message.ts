@@ -24,7 +24,7 @@ export function taskLink(task: Task, maxName = NAME_LIMIT): string {
 }
 
 /** Project, section, assignee and due date of a task, in one short line. */
-export function taskDetails(task: Task, timeZone: string): string {
+export function taskDetails(task: Task, timeZone: string, now: Date = new Date()): string {
   const parts: string[] = [];
   const project = task.projects[0];
   if (project) {
@@ -36,9 +36,9 @@ export function taskDetails(task: Task, timeZone: string): string {
     parts.push('in My Tasks (no project)');
   }
   parts.push(task.assignee ? `for ${escapeWithin(task.assignee.name, DETAIL_LIMIT)}` : 'unassigned');
-  if (task.dueOn) parts.push(`due ${formatDueForSlack({ kind: 'date', dueOn: task.dueOn }, timeZone)}`);
+  if (task.dueOn) parts.push(`due ${formatDueForSlack({ kind: 'date', dueOn: task.dueOn }, timeZone, now)}`);
   else if (task.dueAt)
-    parts.push(`due ${formatDueForSlack({ kind: 'datetime', dueAt: task.dueAt }, timeZone)}`);
+    parts.push(`due ${formatDueForSlack({ kind: 'datetime', dueAt: task.dueAt }, timeZone, now)}`);
   return parts.join(' · ');
 }
 

@@ -10,6 +10,7 @@ import { truncate } from '../text/truncate';
 import { type AsanaDirectory, fold, rankByName } from './asana/asana-directory';
 import { type TaskService, newRequestRef } from './asana/task-service';
 import { type NewTask, type Project, type Section, TASK_NAME_MAX, type Task } from './asana/types';
+import { assertAssignable } from './assignee-check';
 import { describeError } from './error-reporting';
 import type { People } from './people';
 import type { SlackProfile, SlackUsers } from './slack/slack-users';
@@ -292,6 +293,7 @@ export class TaskCreator {
         `I can't tell who “${slackToPlainText(trimmed)}” is. Mention them with @, e.g. \`for @Jane\`, or write \`for me\`.`,
       );
     }
+    assertAssignable(await this.options.users.profile(slackUserId));
     const identity = await this.options.people.asanaIdentity(slackUserId);
     return identity.kind === 'mapped'
       ? { gid: identity.gid }

@@ -1,5 +1,12 @@
 import { DateTime } from 'luxon';
-import { type CardContext, TASKS_PER_PAGE, taskCardMessage, taskListMessage } from '../blocks/task-card';
+import {
+  type CardContext,
+  QUERY_MAX,
+  TASKS_PER_PAGE,
+  taskCardMessage,
+  taskListMessage,
+} from '../blocks/task-card';
+import { escapeWithin } from '../text/escape-within';
 import type { SlackMessage } from '../blocks/task-message';
 import { UserInputError } from '../errors';
 import type { TaskService } from './asana/task-service';
@@ -62,7 +69,7 @@ export class TaskViews {
       ].filter(Boolean);
       return taskListMessage(tasks, {
         ...common,
-        title: `Tasks matching “${query}”`,
+        title: `Tasks matching “${escapeWithin(query, QUERY_MAX)}”`,
         context: { v: 'find', q: query },
         page,
         total: tasks.length,

@@ -1,4 +1,4 @@
-import { Harness, P_WEB, SECRETS, W, eventually, startHarness } from '../helpers/bridge-harness';
+import { A_REQ, Harness, P_WEB, SECRETS, W, eventually, startHarness } from '../helpers/bridge-harness';
 
 /** What a new user found by trying to break the bridge, kept as tests. */
 describe('hostile and unlucky input', () => {
@@ -8,8 +8,21 @@ describe('hostile and unlucky input', () => {
     h = await startHarness({
       // A create that lands after our write timeout must be found, not sent again.
       asanaTimeouts: { writeMs: 300, reconcileDelaysMs: [0, 200, 400, 800] },
-      seed: (asana) => {
+      seed: (asana, slack) => {
         asana.addProject({ gid: '1200000000000099', name: `Long ${'n'.repeat(3990)}`, workspace: W });
+        asana.addTask({
+          gid: '1500000000000001',
+          name: '<!channel> deploy now <@U_OTHER>',
+          workspace: W,
+          assignee: A_REQ,
+        });
+        slack.addUser({
+          id: 'U_GONE',
+          name: 'gone',
+          display_name: 'Gone',
+          email: 'other@example.com',
+          deleted: true,
+        });
       },
     });
   });
@@ -113,6 +126,46 @@ describe('hostile and unlucky input', () => {
 
     expect(ack.status).toBe(200);
     expect(ack.body.response_action).toBe('errors');
+  });
+
+  it('never lets a search text or an Asana task name ping anyone, in blocks or notification text', async () => {
+    const found = await reply('find &lt;!channel&gt;');
+    const mine = await reply('mine');
+    const shown = await reply('show 1500000000000001');
+
+    // What Slack renders: the notification text and every text object (button values are data, not text).
+    const rendered = (body: { text: string; blocks: unknown[] }) => {
+      const texts: string[] = [body.text];
+      JSON.stringify(body.blocks, (key, value) => {
+        if (key === 'text' && typeof value === 'string') texts.push(value);
+        return value;
+      });
+      return texts.join('\n');
+    };
+    for (const body of [found, mine, shown]) expect(rendered(body)).not.toMatch(/<!channel>|<!here>|<@U/);
+  });
+
+  it('refuses to assign to a deactivated account or to two people, and changes nothing', async () => {
+    expect((await reply('assign 1500000000000001 <@U_GONE|gone>')).text).toMatch(/deactivated/);
+    expect((await reply('assign 1500000000000001 <@U_OTHER|o> <@U_REQ|r>')).text).toMatch(/one assignee/);
+    expect(h.asana.task('1500000000000001')!.assignee).toBe(A_REQ);
+  });
+
+  it('refuses extra words after a task instead of ignoring them', async () => {
+    expect((await reply('done 1500000000000001 1500000000000002')).text).toMatch(/One task at a time/);
+    expect(h.asana.task('1500000000000001')!.completed).toBe(false);
+  });
+
+  it('keeps Slack limits with a 4,000-character project filter', async () => {
+    const body = await reply(`projects ${'q'.repeat(4000)}`);
+
+    expect(body.text).toMatch(/No project matches/);
+  });
+
+  it('shows the year of a due date that is not this year', async () => {
+    const body = await reply('due 1500000000000001 2030-01-01');
+
+    expect(body.text).toContain('2030');
   });
 
   it('leaks nothing and breaks no Slack limit', () => {

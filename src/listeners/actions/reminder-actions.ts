@@ -36,6 +36,9 @@ export function reminderAction(deps: ListenerDeps, kind: 'complete' | 'snooze') 
     }
     const clickKey = `click:${body.user.id}:${(action as { action_ts?: string }).action_ts ?? ''}:${action.action_id}`;
     if (!(await deps.store.claim(clickKey, CLICK_DEDUPE_SECONDS))) return;
+    // One snooze per task per DM: two quick choices before the redraw must not push a date twice.
+    const snoozeKey = `snooze:${body.user.id}:${body.message.ts}:${taskGid}`;
+    if (snooze && !(await deps.store.claim(snoozeKey, CLICK_DEDUPE_SECONDS))) return;
 
     try {
       const requester = await deps.access.authorize({ teamId: body.team?.id, userId: body.user.id });
@@ -48,6 +51,8 @@ export function reminderAction(deps: ListenerDeps, kind: 'complete' | 'snooze') 
       if (snooze) await deps.reminders.actions.snooze(snooze.choice, taskGid, requester, message);
       else await deps.reminders.actions.complete(taskGid, requester, message);
     } catch (error) {
+      // A snooze that failed may be chosen again.
+      if (snooze) await deps.store.release(snoozeKey).catch(() => undefined);
       const report = logFailure(
         logger,
         error,

@@ -15,7 +15,7 @@ import {
 } from '../../ids';
 import { logFailure } from '../../services/error-reporting';
 import { messageComment, tsToDate } from '../../services/message-comment';
-import { escapeSlackText, extractMentionedUserIds } from '../../text/slack-text';
+import { escapeSlackText } from '../../text/slack-text';
 import type { ListenerDeps } from '../index';
 import { getPermalink, replyInThread } from '../message-replies';
 
@@ -41,12 +41,15 @@ export function readAddToTaskForm(values: StateValues): AddToTaskForm {
 }
 
 /** Submission of the "Add to Asana task" modal: the message becomes a comment on the picked task. */
+/** A modal's submission is handled once within this window. */
+const SUBMISSION_DEDUPE_SECONDS = 24 * 60 * 60;
+
 export function addToTaskSubmission(deps: ListenerDeps) {
   return async ({ ack, body, view, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const userId = body.user.id;
     const logger = deps.logger.child({ component: 'modal', team: body.team?.id, user: userId });
     const meta = decodeAddToTaskMetadata(view.private_metadata);
-    const form = readAddToTaskForm(view.state.values as StateValues);
+    const form = readAddToTaskForm((view.state?.values ?? {}) as StateValues);
     // The text rides in the view, or in the draft store, which forgets after hours or a restart.
     const text = meta ? (meta.text ?? deps.drafts.get(meta.draftId)?.raw) : undefined;
 
@@ -63,6 +66,12 @@ export function addToTaskSubmission(deps: ListenerDeps) {
     }
     const taskGid = form.taskGid;
 
+    // A redelivered submission (Socket Mode reconnects can repeat one) must not comment twice.
+    if (!(await deps.store.claim(`submit:${view.id}:${view.hash}`, SUBMISSION_DEDUPE_SECONDS))) {
+      await ack();
+      return;
+    }
+
     await ack({
       response_action: 'update',
       view: addToTaskStatusView(':hourglass_flowing_sand: Adding the message to the task in Asana…'),
@@ -72,12 +81,10 @@ export function addToTaskSubmission(deps: ListenerDeps) {
       const requester = await deps.access.authorize({ teamId: body.team?.id, userId });
       // Read first: a task that is gone fails here, before anything is written, and the reply needs its name.
       const task = await deps.tasks.getTask(taskGid);
-      const mentioned = extractMentionedUserIds(text);
-      const [permalink, authorName, userNames, asanaGids] = await Promise.all([
+      const [permalink, authorName, { userNames, asanaGids }] = await Promise.all([
         getPermalink(client, meta, logger),
         authorOf(deps, meta),
-        deps.users.names(mentioned),
-        asanaMentions(deps, mentioned),
+        deps.people.mentions(text),
       ]);
 
       const comment = messageComment({
@@ -151,20 +158,4 @@ async function authorOf(deps: ListenerDeps, meta: AddToTaskMetadata): Promise<st
     (p) => p.name,
     () => undefined,
   );
-}
-
-/** Asana user gids of the mentioned people who have an Asana account; the rest stay @names. */
-async function asanaMentions(deps: ListenerDeps, slackUserIds: string[]): Promise<Map<string, string>> {
-  const gids = new Map<string, string>();
-  await Promise.all(
-    slackUserIds.map(async (id) => {
-      try {
-        const identity = await deps.people.asanaIdentity(id);
-        if (identity.kind === 'mapped') gids.set(id, identity.gid);
-      } catch {
-        // Someone Slack or Asana cannot tell us about is still named in the comment.
-      }
-    }),
-  );
-  return gids;
 }

@@ -1,5 +1,6 @@
 import { UserInputError } from '../../../errors';
 import { escapeSlackText, extractMentionedUserIds } from '../../../text/slack-text';
+import { assertAssignable } from '../../../services/assignee-check';
 import type { Subcommand } from '../subcommand';
 import { requireTask } from './task-arg';
 
@@ -17,8 +18,11 @@ export const assignSubcommand: Subcommand = {
       assignee = null;
       label = 'nobody';
     } else {
-      const slackUserId = /^me$/i.test(who) ? requester.id : extractMentionedUserIds(who)[0];
+      const mentioned = extractMentionedUserIds(who);
+      if (mentioned.length > 1) throw new UserInputError('A task has one assignee; mention just one person.');
+      const slackUserId = /^me$/i.test(who) ? requester.id : mentioned[0];
       if (!slackUserId) throw new UserInputError(`Whom should I assign it to? e.g. ${EXAMPLE}`);
+      assertAssignable(await deps.users.profile(slackUserId));
       const identity = await deps.people.asanaIdentity(slackUserId);
       if (identity.kind === 'unmapped') throw new UserInputError(`${identity.reason}, so nothing changed.`);
       assignee = identity.gid;

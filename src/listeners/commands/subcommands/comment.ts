@@ -1,6 +1,6 @@
 import { UserInputError } from '../../../errors';
 import { slackToAsanaRichText } from '../../../text/slack-to-asana';
-import { escapeSlackText } from '../../../text/slack-text';
+import { escapeSlackText, slackToPlainText } from '../../../text/slack-text';
 import type { Subcommand } from '../subcommand';
 import { requireTask } from './task-arg';
 
@@ -13,11 +13,14 @@ export const commentSubcommand: Subcommand = {
     const { taskGid, rest } = requireTask(args, EXAMPLE);
     if (!rest) throw new UserInputError(`What should the comment say? e.g. ${EXAMPLE}`);
 
-    const rich = slackToAsanaRichText(rest, await deps.people.mentions(rest));
+    const mentions = await deps.people.mentions(rest);
+    const rich = slackToAsanaRichText(rest, mentions);
+    // The plain twin names everyone, for Asana's text field and the fallback if rich text is refused.
+    const plain = slackToPlainText(rest, { userNames: mentions.userNames });
     // The comment is posted by the bridge's Asana account, so it says who wrote it.
     const signature = `— ${requester.name}, via Slack`;
     const html = rich.html.replace(/<\/body>$/, `\n<em>${xmlEscape(signature)}</em></body>`);
-    await deps.tasks.addComment(taskGid, { text: `${rich.plain}\n${signature}`, html });
+    await deps.tasks.addComment(taskGid, { text: `${plain}\n${signature}`, html });
     const headline = `:speech_balloon: Comment added by ${escapeSlackText(requester.name)}.`;
     return deps.views.render({ t: taskGid, v: 'card' }, requester, { shareable: true, headline });
   },

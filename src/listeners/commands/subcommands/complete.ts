@@ -1,6 +1,6 @@
 import { escapeSlackText } from '../../../text/slack-text';
 import type { Subcommand } from '../subcommand';
-import { requireTask } from './task-arg';
+import { requireOnlyTask } from './task-arg';
 
 /** `done` and `reopen` differ only in the value they set. */
 function completion(name: 'done' | 'reopen', completed: boolean, aliases: string[]): Subcommand {
@@ -11,7 +11,7 @@ function completion(name: 'done' | 'reopen', completed: boolean, aliases: string
       `\`/asana ${name} <task link or id>\` ${completed ? 'marks a task complete' : 'reopens a completed task'}.`,
     ],
     async run({ args, requester, deps }) {
-      const { taskGid } = requireTask(args, `\`/asana ${name} https://app.asana.com/0/0/1204567890123456\``);
+      const taskGid = requireOnlyTask(args, `\`/asana ${name} https://app.asana.com/0/0/1204567890123456\``);
       const task = await deps.tasks.updateTask(taskGid, { completed });
       const headline = completed
         ? `:white_check_mark: Marked complete by ${escapeSlackText(requester.name)}.`

@@ -28,7 +28,8 @@ export const dueSubcommand: Subcommand = {
       taskGid,
       due.kind === 'date' ? { dueOn: due.dueOn, dueAt: null } : { dueAt: due.dueAt, dueOn: null },
     );
-    const headline = `:calendar: Due ${formatDueForSlack(due, requester.timeZone)}.`;
+    // With the year whenever it is not this year, so a date set in the past does not look upcoming.
+    const headline = `:calendar: Due ${formatDueForSlack(due, requester.timeZone, new Date())}.`;
     return deps.views.render({ t: taskGid, v: 'card' }, requester, { shareable: true, headline });
   },
 };

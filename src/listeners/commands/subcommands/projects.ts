@@ -1,4 +1,5 @@
 import { rankByName } from '../../../services/asana/asana-directory';
+import { escapeWithin } from '../../../text/escape-within';
 import { escapeSlackText, slackToPlainText } from '../../../text/slack-text';
 import { truncate } from '../../../text/truncate';
 import type { Subcommand } from '../subcommand';
@@ -15,7 +16,7 @@ export const projectsSubcommand: Subcommand = {
     const all = await deps.directory.projects(deps.workspaceGid);
     const matches = filter ? rankByName(all, filter) : [...all].sort((a, b) => a.name.localeCompare(b.name));
     if (matches.length === 0) {
-      const text = `No project matches “${escapeSlackText(filter)}”. Try a shorter filter.`;
+      const text = `No project matches “${escapeWithin(filter, 200)}”. Try a shorter filter.`;
       return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
     }
 
@@ -26,7 +27,7 @@ export const projectsSubcommand: Subcommand = {
           `• <https://app.asana.com/0/${p.gid}/list|${escapeSlackText(truncate(p.name, 60)).replace(/\|/g, '∣')}>`,
       );
     const more = matches.length - MAX_LISTED;
-    const heading = filter ? `*Projects matching “${escapeSlackText(filter)}”*` : '*Projects*';
+    const heading = filter ? `*Projects matching “${escapeWithin(filter, 200)}”*` : '*Projects*';
     const footer = more > 0 ? `\n…and ${more} more. Add a filter to narrow the list.` : '';
     const text = truncate(`${heading} (${matches.length})\n${lines.join('\n')}${footer}`, 3000);
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };

@@ -9,3 +9,10 @@ export function requireTask(args: string, example: string): { taskGid: string; r
   }
   return found;
 }
+
+/** The one task a subcommand acts on; anything after it is refused rather than silently ignored. */
+export function requireOnlyTask(args: string, example: string): string {
+  const { taskGid, rest } = requireTask(args, example);
+  if (rest) throw new UserInputError(`One task at a time, and nothing after it, e.g. ${example}`);
+  return taskGid;
+}

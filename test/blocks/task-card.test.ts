@@ -1,0 +1,23 @@
+import { decodeContext, encodeContext } from '../../src/blocks/task-card';
+
+describe('decodeContext', () => {
+  it('reads back what encodeContext wrote', () => {
+    expect(decodeContext(encodeContext({ t: '12', v: 'find', q: 'onboarding', p: 2 }))).toEqual({
+      t: '12',
+      v: 'find',
+      q: 'onboarding',
+      p: 2,
+    });
+  });
+
+  it.each([
+    ['not JSON', 'x'],
+    ['a non-numeric task', '{"t":"abc","v":"card"}'],
+    ['an unknown view', '{"t":"1","v":"admin"}'],
+    ['a page that is not a whole number', '{"t":"1","v":"mine","p":"x"}'],
+    ['a negative page', '{"t":"1","v":"mine","p":-1}'],
+    ['a query that is not text', '{"t":"0","v":"find","q":{"a":1}}'],
+  ])('refuses %s', (_label, value) => {
+    expect(decodeContext(value)).toBeUndefined();
+  });
+});
