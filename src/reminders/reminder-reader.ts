@@ -17,6 +17,13 @@ import type { TaskSnapshot } from './reminder-plan';
  * empty task list, never a DM to the wrong person.
  */
 const REMINDER_LINK_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * When more people than this wait to be linked to Asana (a first sweep, or many new people at once),
+ * they are linked from the workspace's user list, one request per 100 users, instead of one request
+ * each. Below it, one lookup each is cheaper unless the workspace has thousands of users; people found
+ * in a list already loaded cost nothing either way.
+ */
+const USER_LIST_MIN_PEOPLE = 25;
 /** Tasks due later than this are left out of a snapshot; they cannot be due before the next read. */
 const SNAPSHOT_HORIZON_MS = 3 * 24 * 60 * 60 * 1000;
 
@@ -62,21 +69,22 @@ export class ReminderReader {
     return undefined;
   }
 
-  /** The person's Asana user gid, or undefined when their Slack email matches nobody in the workspace. */
-  async asanaUser(profile: SlackProfile): Promise<string | undefined> {
+  /**
+   * The person's Asana user gid, or undefined when their Slack email matches nobody in the workspace.
+   * `queued` are the people whose reads wait behind this one: when many of them lack a link too, every
+   * one is linked from the workspace's user list rather than by a lookup each.
+   */
+  async asanaUser(profile: SlackProfile, queued: Iterable<string> = []): Promise<string | undefined> {
     if (!profile.email) return undefined;
     const link = await this.options.store.getUserLink(profile.id);
-    const age = link ? this.options.clock.now() - Date.parse(link.checkedAt) : Infinity;
-    if (link?.asanaUserGid && link.email === profile.email && age < REMINDER_LINK_MAX_AGE_MS) {
+    if (link?.asanaUserGid && link.email === profile.email && this.recent(link.checkedAt)) {
       return link.asanaUserGid;
     }
-    // TODO: on a first sweep every person costs one lookup here, doubling that sweep's requests; on a
-    // 150/min plan a crowd of about 1,000 at one reminder time then gets its first DMs up to ~12 minutes
-    // late. Listing the workspace's users (100 a page, with emails) when many links are missing would
-    // cost about one request per 100 people instead.
-    // People may have to ask Asana; that request is not paced by the gateway wrapper, so pace it here.
-    await this.options.pacer.take();
-    const identity = await this.options.people.asanaIdentity(profile.id);
+    // Any request People makes goes through the paced gateway, so it waits its turn like a task read.
+    const identity = await this.options.people.asanaIdentity(profile.id, {
+      fromUserList: await this.manyToLink(queued),
+      gateway: this.paced,
+    });
     return identity.kind === 'mapped' ? identity.gid : undefined;
   }
 
@@ -114,6 +122,21 @@ export class ReminderReader {
       });
       return undefined;
     }
+  }
+
+  private recent(checkedAt: string): boolean {
+    return this.options.clock.now() - Date.parse(checkedAt) < REMINDER_LINK_MAX_AGE_MS;
+  }
+
+  /** Whether, with this person, more than USER_LIST_MIN_PEOPLE queued people lack a usable link. */
+  private async manyToLink(queued: Iterable<string>): Promise<boolean> {
+    let unlinked = 1;
+    for (const slackUserId of queued) {
+      const link = await this.options.store.getUserLink(slackUserId);
+      if (!link?.asanaUserGid || !this.recent(link.checkedAt)) unlinked += 1;
+      if (unlinked > USER_LIST_MIN_PEOPLE) return true;
+    }
+    return false;
   }
 }
 

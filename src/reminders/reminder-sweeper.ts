@@ -261,7 +261,7 @@ export class ReminderSweeper {
         await store.saveReminderSettings({ ...settings, timeZone: profile.timeZone });
         this.logger.info('reminder time zone updated', { user, timeZone: profile.timeZone });
       }
-      const asanaUser = await reader.asanaUser(profile);
+      const asanaUser = await reader.asanaUser(profile, this.wanted.keys());
       if (!asanaUser) {
         state.holdUntil = clock.now() + INELIGIBLE_RECHECK_MS;
         this.logger.debug('no reminders for this person', { user, reason: 'no Asana account' });

@@ -2,6 +2,8 @@ import type { Logger } from 'winston';
 import type { Store } from '../store/store';
 import { extractMentionedUserIds } from '../text/slack-text';
 import type { AsanaDirectory } from './asana/asana-directory';
+import type { AsanaGateway } from './asana/asana-gateway';
+import type { AsanaUser } from './asana/types';
 import type { SlackProfile, SlackUsers } from './slack/slack-users';
 
 /** How long a Slack->Asana link is trusted before it is checked again; emails and accounts change. */
@@ -13,6 +15,19 @@ const MISSING_LINK_TTL_MS = 60 * 60 * 1000;
 export type AsanaIdentity =
   | { kind: 'mapped'; gid: string; profile: SlackProfile }
   | { kind: 'unmapped'; profile: SlackProfile; reason: string };
+
+/** How `asanaIdentity` may ask Asana when the stored link will not do. */
+export interface AsanaIdentityOptions {
+  /**
+   * Find the email in the workspace's user list (one paged read, cached and shared by every caller)
+   * instead of asking Asana about this one email; worth it when many people are linked at once, as in a
+   * first reminder sweep. An email missing from the list is recorded as unmapped and so looked up again
+   * after the missing-link TTL. If the list cannot be read, the person is looked up alone.
+   */
+  fromUserList?: boolean;
+  /** The gateway for any request this needs; the reminder sweep passes its paced one. */
+  gateway?: AsanaGateway;
+}
 
 /**
  * Maps Slack users to Asana users by email, the only identity the two share. Links are kept in the
@@ -53,7 +68,7 @@ export class People {
     return { userNames, asanaGids };
   }
 
-  async asanaIdentity(slackUserId: string): Promise<AsanaIdentity> {
+  async asanaIdentity(slackUserId: string, options: AsanaIdentityOptions = {}): Promise<AsanaIdentity> {
     const profile = await this.users.profile(slackUserId);
     if (!profile.email) {
       return { kind: 'unmapped', profile, reason: `${profile.name}'s Slack profile shows no email` };
@@ -69,7 +84,7 @@ export class People {
         : { kind: 'unmapped', profile, reason: noAccount(profile) };
     }
 
-    const user = await this.directory.userByEmail(this.workspaceGid, profile.email);
+    const user = await this.findUser(profile.email, options);
     await this.store
       .setUserLink({
         slackUserId,
@@ -83,6 +98,20 @@ export class People {
     return user
       ? { kind: 'mapped', gid: user.gid, profile }
       : { kind: 'unmapped', profile, reason: noAccount(profile) };
+  }
+
+  private async findUser(email: string, options: AsanaIdentityOptions): Promise<AsanaUser | undefined> {
+    const { gateway } = options;
+    if (options.fromUserList) {
+      try {
+        const users = await this.directory.usersByEmail(this.workspaceGid, { gateway });
+        // A list without a single email (a token that may not see them) cannot say who is missing.
+        if (users.size > 0) return users.get(email.toLowerCase());
+      } catch {
+        // The directory has logged it once; this person is looked up alone.
+      }
+    }
+    return this.directory.userByEmail(this.workspaceGid, email, { gateway });
   }
 }
 

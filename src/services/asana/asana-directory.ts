@@ -12,6 +12,10 @@ export const CacheTtl = {
   userByEmail: 60 * 60,
   /** Someone without an Asana account may get one; ask again sooner. */
   missingUser: 10 * 60,
+  /** The workspace's whole user list, as trusted as one user looked up by email. */
+  workspaceUsers: 60 * 60,
+  /** After the user list failed to load, callers hear so at once for this long instead of each retrying it. */
+  failedWorkspaceUsers: 5 * 60,
   typeahead: 60,
 } as const;
 
@@ -27,6 +31,12 @@ interface Page<T> {
 }
 
 type RawRef = { gid: string; name?: string };
+
+/** Where a lookup sends its requests. */
+export interface LookupOptions {
+  /** The gateway to read through; the reminder sweep passes its paced one. The directory's own otherwise. */
+  gateway?: AsanaGateway;
+}
 
 /**
  * Cached lookups of workspaces, projects, sections and users. Lists are read in full (every page,
@@ -118,14 +128,24 @@ export class AsanaDirectory {
     });
   }
 
-  /** The Asana user with this email in the workspace, or undefined when there is none. */
-  async userByEmail(workspaceGid: string, email: string): Promise<AsanaUser | undefined> {
+  /**
+   * The Asana user with this email in the workspace, or undefined when there is none. Served from the
+   * workspace's user list when it is loaded and holds the email; asks Asana otherwise.
+   */
+  async userByEmail(
+    workspaceGid: string,
+    email: string,
+    options: LookupOptions = {},
+  ): Promise<AsanaUser | undefined> {
+    const listed = this.cache.get<Map<string, AsanaUser>>(usersKey(workspaceGid))?.get(email.toLowerCase());
+    if (listed) return listed;
     const key = `user:${workspaceGid}:${email.toLowerCase()}`;
     const hit = this.cache.get<AsanaUser | null>(key);
     if (hit !== undefined) return hit ?? undefined;
+    const gateway = options.gateway ?? this.gateway;
     return this.shared(key, async () => {
       try {
-        const result = await this.gateway.call({ name: 'get user by email', kind: 'read' }, (api) =>
+        const result = await gateway.call({ name: 'get user by email', kind: 'read' }, (api) =>
           api.users.getUserForWorkspace(workspaceGid, email, { opt_fields: 'name,email' }),
         );
         const user: AsanaUser = {
@@ -140,6 +160,54 @@ export class AsanaDirectory {
         // Remember the miss briefly, so a person without an Asana account doesn't cost a request each time.
         this.cache.set(key, null, CacheTtl.missingUser);
         return undefined;
+      }
+    });
+  }
+
+  /**
+   * Every user of the workspace whose email Asana shows, keyed by lower-cased email: the paged
+   * `GET /users?workspace=` (100 a page) as background work, so one request maps up to 100 people
+   * instead of one each. Cached; concurrent callers share one load (read through the first caller's
+   * gateway). A failed load is remembered briefly: callers get the error at once, without a request,
+   * and can look people up one by one meanwhile.
+   */
+  usersByEmail(workspaceGid: string, options: LookupOptions = {}): Promise<ReadonlyMap<string, AsanaUser>> {
+    const key = usersKey(workspaceGid);
+    const failure = this.cache.get<Error>(`${key}:failed`);
+    if (failure !== undefined) return Promise.reject(failure);
+    const gateway = options.gateway ?? this.gateway;
+    return this.cached(key, CacheTtl.workspaceUsers, async () => {
+      try {
+        const raw = await this.readAll<RawRef & { email?: string | null }>('list users', (offset) =>
+          gateway.call({ name: 'list users', kind: 'read', priority: 'background' }, (api) =>
+            api.users.getUsers({
+              workspace: workspaceGid,
+              limit: PAGE_SIZE,
+              offset,
+              opt_fields: 'email,name',
+            }),
+          ),
+        );
+        const byEmail = new Map<string, AsanaUser>();
+        for (const u of raw) {
+          // Asana leaves out emails a token may not see; such users can only be found one by one.
+          if (!u.email) continue;
+          const email = u.email.toLowerCase();
+          if (!byEmail.has(email)) byEmail.set(email, { gid: u.gid, name: u.name ?? '', email: u.email });
+        }
+        this.logger.info('workspace users loaded', {
+          workspaceGid,
+          users: raw.length,
+          withEmail: byEmail.size,
+        });
+        return byEmail;
+      } catch (error) {
+        this.cache.set(`${key}:failed`, error, CacheTtl.failedWorkspaceUsers);
+        this.logger.warn('could not list the workspace users', {
+          workspaceGid,
+          code: (error as { code?: string }).code,
+        });
+        throw error;
       }
     });
   }
@@ -207,6 +275,10 @@ export class AsanaDirectory {
       if (page % 20 === 0) this.logger.debug('still paging', { what, items: items.length });
     }
   }
+}
+
+function usersKey(workspaceGid: string): string {
+  return `users:${workspaceGid}`;
 }
 
 /**
