@@ -32,7 +32,10 @@ export interface SweepResult {
   budget: number;
   floor: number;
   taskReads: number;
+  /** Per-person `GET /workspaces/{ws}/users/{email}`. */
   mappingLookups: number;
+  /** Pages of `GET /users?workspace=…`, which link up to 100 people each. */
+  userListReads: number;
   otherAsana: number;
   perFloor: number;
   peakPerMinute: number;
@@ -107,6 +110,7 @@ async function sweepDay(
   const times = h.asanaTimes.slice(asanaFrom);
   const taskReads = requests.filter((r) => r.path === '/tasks').length;
   const mappingLookups = requests.filter((r) => /^\/workspaces\/[^/]+\/users\//.test(r.path)).length;
+  const userListReads = requests.filter((r) => r.path === '/users').length;
   const readTimes = times.filter((_, i) => requests[i].path === '/tasks');
   const dms = h.dms().slice(dmsBefore);
   const slackCalls = h.slack.calls.slice(slackFrom);
@@ -118,7 +122,8 @@ async function sweepDay(
     floor,
     taskReads,
     mappingLookups,
-    otherAsana: requests.length - taskReads - mappingLookups,
+    userListReads,
+    otherAsana: requests.length - taskReads - mappingLookups - userListReads,
     perFloor: requests.length / floor,
     peakPerMinute: peakPerMinute(times),
     firstRead: clock(Math.min(...readTimes)),
@@ -149,7 +154,7 @@ function clock(ms: number): string {
 
 export function formatSweepTable(results: SweepResult[]): string {
   const header =
-    '| Sweep | People × tasks | Budget /min | Floor | Task reads | Mapping lookups | Other | Asana total / floor | Peak /min (virtual) | Reads (local time) | DMs | Late (≥ 09:01) | Last DM | users.info | Wall time |';
+    '| Sweep | People × tasks | Budget /min | Floor | Task reads | Mapping lookups | User list reads | Other | Asana total / floor | Peak /min (virtual) | Reads (local time) | DMs | Late (≥ 09:01) | Last DM | users.info | Wall time |';
   const rule = `|${header
     .split('|')
     .slice(1, -1)
@@ -157,7 +162,7 @@ export function formatSweepTable(results: SweepResult[]): string {
     .join('|')}|`;
   const rows = results.map(
     (r) =>
-      `| ${r.label} | ${r.people} × ${r.tasksPerPerson} | ${r.budget} | ${r.floor} | ${r.taskReads} | ${r.mappingLookups} | ${r.otherAsana} | ${r.perFloor.toFixed(2)} | ${r.peakPerMinute} | ${r.firstRead}–${r.lastRead} | ${r.dms} | ${r.lateDms} | ${r.lastDm} | ${r.slackUsersInfo} | ${(r.wallMs / 1000).toFixed(1)} s |`,
+      `| ${r.label} | ${r.people} × ${r.tasksPerPerson} | ${r.budget} | ${r.floor} | ${r.taskReads} | ${r.mappingLookups} | ${r.userListReads} | ${r.otherAsana} | ${r.perFloor.toFixed(2)} | ${r.peakPerMinute} | ${r.firstRead}–${r.lastRead} | ${r.dms} | ${r.lateDms} | ${r.lastDm} | ${r.slackUsersInfo} | ${(r.wallMs / 1000).toFixed(1)} s |`,
   );
   return [header, rule, ...rows].join('\n');
 }
