@@ -1,5 +1,5 @@
 import { UserInputError } from '../errors';
-import { escapeSlackText } from '../text/slack-text';
+import { slackToPlainText } from '../text/slack-text';
 import { truncate } from '../text/truncate';
 
 /** What `/asana remind …` asks for. */
@@ -88,6 +88,7 @@ export function parseDuration(text: string): number | undefined {
   return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
 }
 
+/** What the person typed, decoded: the message is escaped once, where it is rendered. */
 function quote(text: string): string {
-  return `“${escapeSlackText(truncate(text, 40))}”`;
+  return `“${truncate(slackToPlainText(text), 40)}”`;
 }

@@ -11,7 +11,7 @@ import { type AsanaDirectory, fold, rankByName } from './asana/asana-directory';
 import { type TaskService, newRequestRef } from './asana/task-service';
 import { type NewTask, type Project, type Section, TASK_NAME_MAX, type Task } from './asana/types';
 import { assertAssignable } from './assignee-check';
-import { describeError } from './error-reporting';
+import { logFailure } from './error-reporting';
 import type { People } from './people';
 import type { SlackProfile, SlackUsers } from './slack/slack-users';
 
@@ -106,7 +106,7 @@ export class TaskCreator {
       } catch (error) {
         if (lines.length === 1 || !(error instanceof UserInputError)) throw error;
         throw new UserInputError(
-          `Line ${index + 1} (“${truncate(line, 40)}”): ${error.message} Nothing was created.`,
+          `Line ${index + 1} (“${truncate(slackToPlainText(line), 40)}”): ${error.message} Nothing was created.`,
           {
             cause: error,
           },
@@ -122,7 +122,7 @@ export class TaskCreator {
       } catch (error) {
         if (tasks.length === 0) throw error;
         // Some tasks exist already: say exactly which lines did not make it rather than failing them all.
-        const why = describeError(error, 'create the rest').userMessage;
+        const why = logFailure(this.logger, error, 'create the rest', { line: index + 1 }).userMessage;
         notices.push(
           `Stopped at line ${index + 1}: ${why} Lines ${index + 1}–${prepared.length} were not created.`,
         );

@@ -26,9 +26,10 @@ const DEFAULT_FILE_NAME = 'bridge.sqlite';
 
 /**
  * How long a write waits for another connection's write lock before failing. Writes here are single
- * rows, so anything near this long means a stuck process, not contention.
+ * rows, so anything near this long means a stuck process, not contention; and listeners claim keys
+ * before they acknowledge Slack, so it stays well under Slack's 3 s.
  */
-const BUSY_TIMEOUT_MS = 5000;
+const BUSY_TIMEOUT_MS = 1000;
 
 interface ChannelDefaultRow {
   channel_id: string;

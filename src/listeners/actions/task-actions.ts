@@ -143,9 +143,14 @@ async function redraw(args: {
   }
   const channel = body.channel?.id;
   if (!channel) return;
-  if (!isEphemeral && body.message?.ts) {
-    await client.chat.update({ channel, ts: body.message.ts, ...message });
-  } else {
-    await client.chat.postEphemeral({ channel, user: body.user.id, ...message });
+  // The change is made in Asana by now; failing to show it must not be reported as failing to make it.
+  try {
+    if (!isEphemeral && body.message?.ts) {
+      await client.chat.update({ channel, ts: body.message.ts, ...message });
+    } else {
+      await client.chat.postEphemeral({ channel, user: body.user.id, ...message });
+    }
+  } catch (error) {
+    logger.warn('could not redraw the message', { reason: (error as Error).message });
   }
 }

@@ -5,7 +5,7 @@ import { type SlackMessage, noticeMessage } from '../../blocks/task-message';
 import { OTHER_TEAM_MESSAGE } from '../../services/access-policy';
 import { logFailure } from '../../services/error-reporting';
 import { truncate } from '../../text/truncate';
-import { escapeSlackText, normalizeCommandText } from '../../text/slack-text';
+import { escapeSlackText, normalizeCommandText, slackToPlainText } from '../../text/slack-text';
 import type { ListenerDeps } from '../index';
 import { findSubcommand, subcommands } from './subcommands';
 
@@ -50,7 +50,7 @@ export function asanaCommand(deps: ListenerDeps) {
     if (!subcommand) {
       const nearest = nearestName(word);
       const hint = nearest ? `Did you mean \`${nearest}\`?` : 'Here is what I can do:';
-      await ack(usage(`I don't know \`${escapeSlackText(word.slice(0, 40))}\`. ${hint}`));
+      await ack(usage(`I don't know \`${escapeSlackText(slackToPlainText(word).slice(0, 40))}\`. ${hint}`));
       return;
     }
 

@@ -18,6 +18,7 @@ import { messageComment, tsToDate } from '../../services/message-comment';
 import { escapeSlackText } from '../../text/slack-text';
 import type { ListenerDeps } from '../index';
 import { getPermalink, replyInThread } from '../message-replies';
+import { claimSubmission } from './claim-submission';
 
 /** Shown when the picked task cannot be reached; the form comes back so another can be picked. */
 export const TASK_GONE_MESSAGE =
@@ -41,9 +42,6 @@ export function readAddToTaskForm(values: StateValues): AddToTaskForm {
 }
 
 /** Submission of the "Add to Asana task" modal: the message becomes a comment on the picked task. */
-/** A modal's submission is handled once within this window. */
-const SUBMISSION_DEDUPE_SECONDS = 24 * 60 * 60;
-
 export function addToTaskSubmission(deps: ListenerDeps) {
   return async ({ ack, body, view, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const userId = body.user.id;
@@ -67,7 +65,7 @@ export function addToTaskSubmission(deps: ListenerDeps) {
     const taskGid = form.taskGid;
 
     // A redelivered submission (Socket Mode reconnects can repeat one) must not comment twice.
-    if (!(await deps.store.claim(`submit:${view.id}:${view.hash}`, SUBMISSION_DEDUPE_SECONDS))) {
+    if (!(await claimSubmission(deps, view, logger))) {
       await ack();
       return;
     }

@@ -29,9 +29,7 @@ import { slackToAsanaRichText } from '../../text/slack-to-asana';
 import { escapeSlackText } from '../../text/slack-text';
 import type { ListenerDeps } from '../index';
 import { getPermalink, replyInThread } from '../message-replies';
-
-/** A modal's submission is handled once within this window. */
-const SUBMISSION_DEDUPE_SECONDS = 24 * 60 * 60;
+import { claimSubmission } from './claim-submission';
 
 /** What the person entered in the modal. */
 interface FormValues {
@@ -97,7 +95,7 @@ export function createTaskSubmission(deps: ListenerDeps) {
     const meta = metadata as CreateTaskModalMetadata;
 
     // A redelivered submission (Socket Mode reconnects can repeat one) must not create a second task.
-    if (!(await deps.store.claim(`submit:${view.id}:${view.hash}`, SUBMISSION_DEDUPE_SECONDS))) {
+    if (!(await claimSubmission(deps, view, logger))) {
       await ack();
       return;
     }
@@ -156,12 +154,17 @@ export function createTaskSubmission(deps: ListenerDeps) {
         );
 
       const noticeLines = notices.map((n) => `\n:information_source: ${escapeSlackText(n)}`).join('');
-      await client.views.update({
-        view_id: view.id,
-        view: modalStatusView(
-          `:white_check_mark: Created ${taskLink(task)}\n${taskDetails(task, requester.timeZone)}${noticeLines}`,
-        ),
-      });
+      // The person may have closed the modal; the task exists either way, so this must not fail the create.
+      await client.views
+        .update({
+          view_id: view.id,
+          view: modalStatusView(
+            `:white_check_mark: Created ${taskLink(task)}\n${taskDetails(task, requester.timeZone)}${noticeLines}`,
+          ),
+        })
+        .catch((e) =>
+          logger.info('could not show the result in the modal', { reason: (e as Error).message }),
+        );
       if (form.threadReply)
         await replyInThread(
           client,

@@ -75,13 +75,28 @@ export function newRequestRef(): string {
   return randomBytes(4).toString('hex');
 }
 
-/** The first letters and digits of a text, lower-cased: enough to recognise a comment we posted. */
-function wordsOf(text: string, length = 16): string {
+/** The letters and digits of a text, lower-cased: what survives Asana's rendering of a comment. */
+function wordsOf(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '')
-    .slice(0, length);
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** The text content of our own rich text, as Asana renders it to `text` (tags dropped, entities read). */
+function textOfHtml(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+/** Whether two comments open with the same 12 and close with the same 24 letters and digits. */
+function sameEnds(a: string, b: string): boolean {
+  return a.slice(0, 12) === b.slice(0, 12) && a.slice(-24) === b.slice(-24);
 }
 
 /** Whether a failed write may nevertheless have reached Asana. */
@@ -186,7 +201,12 @@ export class TaskService {
         }
       } catch (error) {
         if (!outcomeUnknown(error) || attempt >= 2) throw error;
-        const posted = await this.findComment(taskGid, comment.text, startedAt);
+        // Compare with what Asana shows as the comment's text: the rich version's words, when there is one.
+        const posted = await this.findComment(
+          taskGid,
+          comment.html ? textOfHtml(comment.html) : comment.text,
+          startedAt,
+        );
         if (posted) return posted;
       }
     }
@@ -310,16 +330,17 @@ export class TaskService {
   }
 
   /**
-   * A comment this request may already have posted: a comment made since it started that begins with the
-   * same words. Only the beginning, because Asana derives a rich comment's `text` from its HTML, where
-   * links and mentions read differently; the same opening on the same task within the minute is ours.
+   * A comment this request may already have posted: one made since it started that begins and ends
+   * with the same words. Not the exact text, because Asana derives a rich comment's `text` from its
+   * HTML, where links and mentions read differently; the ends carry what makes a comment unique (the
+   * person's words, a message's permalink).
    */
   private async findComment(
     taskGid: string,
     text: string,
     since: number,
   ): Promise<{ gid: string } | undefined> {
-    const wanted = wordsOf(text, 12);
+    const wanted = wordsOf(text);
     try {
       // Stories come oldest first; a long-lived task needs its last page, so read them all (bounded).
       let offset: string | undefined;
@@ -341,7 +362,7 @@ export class TaskService {
           (s) =>
             s.resource_subtype === 'comment_added' &&
             Date.parse(s.created_at ?? '') >= since - 60_000 &&
-            wordsOf(s.text ?? '').startsWith(wanted),
+            sameEnds(wordsOf(s.text ?? ''), wanted),
         );
         if (found) return found;
         offset = result.next_page?.offset;
