@@ -97,13 +97,17 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
       : { signingSecret: config.slack.signingSecret }),
   });
 
-  const teamId = await resolveTeam(app);
+  const { teamId, enterpriseId } = await resolveTeam(app);
   const clock = options.clock;
   const store = SqliteStore.open({
     dataDir: config.dataDir,
     ...(clock ? { now: () => new Date(clock.now()) } : {}),
   });
-  const users = new SlackUsers(app.client, () => teamId);
+  const users = new SlackUsers(
+    app.client,
+    () => teamId,
+    () => enterpriseId,
+  );
   const tasks = new TaskService(gateway, logger, options.asanaTimeouts?.reconcileDelaysMs);
   const people = new People(users, directory, store, workspaceGid, logger);
   const reminders = new Reminders({
@@ -212,11 +216,11 @@ async function resolveWorkspace(directory: AsanaDirectory, configured: string | 
 }
 
 /** The Slack team the bot is installed in, from auth.test; requests from any other team are refused. */
-async function resolveTeam(app: App): Promise<string> {
+async function resolveTeam(app: App): Promise<{ teamId: string; enterpriseId?: string }> {
   try {
     const auth = await app.client.auth.test();
     if (!auth.team_id) throw new Error('auth.test returned no team_id');
-    return auth.team_id;
+    return { teamId: auth.team_id, enterpriseId: auth.enterprise_id || undefined };
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
     if (

@@ -13,9 +13,11 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const bridge = await startBridge(config);
 
+  // SIGINT then SIGTERM (a terminal, then a supervisor) must not stop the bridge twice at once.
+  let stopping: Promise<void> | undefined;
   const shutdown = (signal: string) => {
     bridge.logger.info('stopping', { signal });
-    bridge.stop().then(
+    stopping ??= bridge.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );

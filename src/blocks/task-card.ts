@@ -10,6 +10,7 @@ import {
   SHARE_RESULT_ACTION,
 } from '../ids';
 import type { Task } from '../services/asana/types';
+import { asanaToSlackMrkdwn } from '../text/asana-to-slack';
 import { escapeWithin } from '../text/escape-within';
 import { truncate } from '../text/truncate';
 import { type SlackMessage, taskDetails, taskLink } from './task-message';
@@ -40,8 +41,18 @@ export interface CardContext {
 
 /** Slack caps a button's value at 2,000 characters; a long search text is cut, never the gid. */
 export function encodeContext(context: CardContext): string {
-  return JSON.stringify(context.q ? { ...context, q: truncate(context.q, QUERY_MAX, '') } : context);
+  if (!context.q) return JSON.stringify(context);
+  // JSON escaping can lengthen the text (quotes, backslashes); cut until the whole fits a block id.
+  let limit = QUERY_MAX;
+  for (;;) {
+    const encoded = JSON.stringify({ ...context, q: truncate(context.q, limit, '') });
+    if (encoded.length <= ENCODED_MAX || limit <= 1) return encoded;
+    limit -= Math.max(1, encoded.length - ENCODED_MAX);
+  }
 }
+
+/** A block id holds 255 characters; the actions block's id is `ta` plus the encoded context. */
+const ENCODED_MAX = 253;
 
 /** A context read back from Slack, checked field by field: a value is only as trustworthy as its sender. */
 export function decodeContext(value: string | undefined): CardContext | undefined {
@@ -67,6 +78,19 @@ export interface CardOptions {
   context: Omit<CardContext, 't'>;
   /** Show the start of the description (single-task views). */
   withNotes?: boolean;
+}
+
+/**
+ * The start of a task's description in mrkdwn: its rich text converted when that fits the excerpt
+ * whole (a cut could split a link), else the plain notes cut and escaped.
+ */
+function notesExcerpt(task: Task): string {
+  const rich = task.htmlNotes ? asanaToSlackMrkdwn(task.htmlNotes, task.notes).trim() : '';
+  return rich && rich.length <= NOTES_EXCERPT ? rich : escapeWithin(task.notes.trim(), NOTES_EXCERPT);
+}
+
+function quoted(text: string): string {
+  return `>${text.replace(/\n/g, '\n>')}`;
 }
 
 /** Block ids carry the gid so one task's blocks can be found and replaced inside a list. */
@@ -103,9 +127,7 @@ export function taskCardBlocks(task: Task, options: CardOptions): KnownBlock[] {
       ? ':warning: *Overdue* · '
       : '';
   let text = `${state}${taskLink(task)}\n${taskDetails(task, options.timeZone, options.now)}`;
-  if (options.withNotes && task.notes.trim()) {
-    text += `\n>${escapeWithin(task.notes.trim(), NOTES_EXCERPT).replace(/\n/g, '\n>')}`;
-  }
+  if (options.withNotes && task.notes.trim()) text += `\n${quoted(notesExcerpt(task))}`;
   const value = encodeContext({ t: task.gid, ...options.context });
   const buttons: ActionsBlock['elements'] = [
     task.completed

@@ -3,6 +3,7 @@ import { formatDueForSlack } from '../dates/parse-due';
 import type { Task } from '../services/asana/types';
 import { escapeSlackText } from '../text/slack-text';
 import { escapeWithin } from '../text/escape-within';
+import { linesWithin } from './lines-within';
 import { truncate } from '../text/truncate';
 import { OPEN_TASK_ACTION } from '../ids';
 
@@ -65,7 +66,7 @@ export function taskCreatedMessage(
   for (const notice of options.notices ?? []) {
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `:information_source: ${escapeSlackText(notice)}` }],
+      elements: [{ type: 'mrkdwn', text: `:information_source: ${escapeWithin(notice, 2900)}` }],
     });
   }
   const projectName = task.projects[0]?.name;
@@ -77,15 +78,18 @@ export function taskCreatedMessage(
 export function tasksCreatedMessage(tasks: Task[], options: { notices?: string[] }): SlackMessage {
   const lines = tasks.map(
     (task) =>
-      `• ${taskLink(task, 60)}${task.projects[0] ? ` in ${escapeSlackText(task.projects[0].name)}` : ''}`,
+      `• ${taskLink(task, 60)}${task.projects[0] ? ` in ${escapeWithin(task.projects[0].name, 60)}` : ''}`,
   );
-  // 25 lines of a link and a 60-character name stay inside one 3,000-character section.
-  const body = truncate(`:white_check_mark: Created ${tasks.length} tasks:\n${lines.join('\n')}`, 3000);
+  const body = linesWithin(
+    [`:white_check_mark: Created ${tasks.length} tasks:`, ...lines],
+    3000,
+    (left) => `…and ${left} more`,
+  );
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: body } }];
   for (const notice of options.notices ?? []) {
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `:information_source: ${escapeSlackText(truncate(notice, 2900))}` }],
+      elements: [{ type: 'mrkdwn', text: `:information_source: ${escapeWithin(notice, 2900)}` }],
     });
   }
   const text = `Created ${tasks.length} Asana tasks: ${tasks.map((t) => escapeSlackText(truncate(t.name, 80))).join(', ')}`;

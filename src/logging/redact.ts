@@ -20,6 +20,8 @@ const CREDENTIAL_PATTERNS: Array<[RegExp, string]> = [
   [/xapp-[A-Za-z0-9-]+/g, REDACTED],
   // Asana personal access tokens: "<version>/<user gid>[/<app gid>]:<32 hex>".
   [/\b\d\/\d{8,}(?:\/\d{8,})?:[0-9a-f]{32}\b/g, REDACTED],
+  // Slack response_urls and incoming-webhook URLs: anyone holding one can post for a while.
+  [/https:\/\/hooks\.slack\.com\/[A-Za-z0-9/_.%-]+/g, `https://hooks.slack.com/${REDACTED}`],
   // Credentials in Authorization headers rendered as text.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
   // name=value pairs named like sensitive keys: ?token=... in a URL, token=...&... in a form body.

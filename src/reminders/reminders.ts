@@ -150,7 +150,8 @@ export class Reminders {
     const now = this.deps.clock.now();
     const plan = planReminders(settings, undefined, now);
     const dueNow = plan.daily !== undefined && !(await this.ledger.isDone(plan.daily.key));
-    const identity = await this.deps.people.asanaIdentity(profile.id);
+    // Only for the warning: the settings are saved already, so an Asana hiccup here must not fail them.
+    const identity = await this.deps.people.asanaIdentity(profile.id).catch(() => undefined);
     return reminderSettingsMessage({
       settings,
       timeZone: plan.zone,
@@ -159,7 +160,7 @@ export class Reminders {
       dueNow,
       headline,
       warning:
-        settings.enabled && identity.kind === 'unmapped'
+        settings.enabled && identity?.kind === 'unmapped'
           ? `${identity.reason}, so no reminders can reach you.`
           : undefined,
     });

@@ -19,11 +19,7 @@ export class AccessPolicy {
   ) {}
 
   /** Resolves to the requester's profile, or rejects with AccessDeniedError carrying the message to show. */
-  async authorize(request: {
-    teamId: string | undefined;
-    userId: string;
-    enterpriseId?: string;
-  }): Promise<SlackProfile> {
+  async authorize(request: { teamId: string | undefined; userId: string }): Promise<SlackProfile> {
     const installed = this.installedTeamId();
     if (installed && request.teamId && request.teamId !== installed) {
       throw new AccessDeniedError(OTHER_TEAM_MESSAGE);

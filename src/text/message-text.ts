@@ -12,6 +12,9 @@ interface RichElement {
   user_id?: string;
   channel_id?: string;
   name?: string;
+  range?: string;
+  usergroup_id?: string;
+  fallback?: string;
   elements?: RichElement[];
 }
 
@@ -52,8 +55,17 @@ function richText(element: RichElement): string {
   switch (element.type) {
     case 'text':
       return escapeSlackText(typeof element.text === 'string' ? element.text : '');
-    case 'link':
-      return element.text ? `<${element.url}|${escapeSlackText(String(element.text))}>` : `<${element.url}>`;
+    case 'link': {
+      // In Slack's wire form a URL is escaped like text, and a '|' would end it early.
+      const url = escapeSlackText(element.url ?? '').replace(/\|/g, '%7C');
+      return element.text ? `<${url}|${escapeSlackText(String(element.text))}>` : `<${url}>`;
+    }
+    case 'broadcast':
+      return `<!${element.range ?? 'here'}>`;
+    case 'usergroup':
+      return `<!subteam^${element.usergroup_id}>`;
+    case 'date':
+      return escapeSlackText(element.fallback ?? '');
     case 'user':
       return `<@${element.user_id}>`;
     case 'channel':

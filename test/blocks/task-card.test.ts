@@ -21,3 +21,13 @@ describe('decodeContext', () => {
     expect(decodeContext(value)).toBeUndefined();
   });
 });
+
+describe('encodeContext', () => {
+  it('fits a block id whatever the search text holds', () => {
+    for (const q of ['"'.repeat(200), '\\'.repeat(200), '😀'.repeat(200), 'x'.repeat(500)]) {
+      const encoded = encodeContext({ t: '12345678901234567890', v: 'find', q, p: 999 });
+      expect(`ta${encoded}`.length).toBeLessThanOrEqual(255);
+      expect(decodeContext(encoded)?.v).toBe('find');
+    }
+  });
+});

@@ -169,6 +169,23 @@ describe('the /asana command set, over HTTP', () => {
       }
     });
 
+    it('shows the description’s formatting, with nothing that can ping', async () => {
+      const gid = h.asana.addTask({
+        name: 'Formatted notes',
+        workspace: W,
+        html_notes:
+          '<body><strong>Ship</strong> it &lt;!channel&gt; <a href="https://example.com">spec</a></body>',
+        notes: 'Ship it <!channel> spec',
+      }).gid;
+
+      const body = await command(h, `show ${gid}`);
+
+      const text = JSON.stringify(body.blocks);
+      expect(text).toContain('*Ship*');
+      expect(text).toContain('<https://example.com|spec>');
+      expect(text).not.toContain('<!channel>');
+    });
+
     it('marks done and reopens', async () => {
       const gid = gids['Backlog item 01'];
 

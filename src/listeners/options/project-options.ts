@@ -19,16 +19,16 @@ export function projectOptions(deps: ListenerDeps) {
     const logger = deps.logger.child({ component: 'options', team: body.team?.id, user: body.user?.id });
     const installed = deps.installedTeamId();
     const teamId = (body.user as { team_id?: string } | undefined)?.team_id ?? body.team?.id;
-    if (installed && teamId && teamId !== installed) {
+    const userId = body.user?.id;
+    if (!userId || (installed && teamId && teamId !== installed)) {
       await ack({ options: [] });
       return;
     }
 
     const query = (options.value ?? '').trim();
-    const userId = body.user?.id;
     // Project names are company data too: the person is checked like any other request.
     const search = (async () => {
-      if (userId) await deps.access.authorize({ teamId: body.team?.id, userId });
+      await deps.access.authorize({ teamId: body.team?.id, userId });
       return deps.directory.searchProjects(deps.workspaceGid, query, MAX_OPTIONS);
     })();
     try {

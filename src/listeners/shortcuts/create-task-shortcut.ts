@@ -43,10 +43,18 @@ export function createTaskShortcut(deps: ListenerDeps) {
     }
 
     const raw = messageText(action.message);
-    const userNames = await withinBudget(
-      deps.users.names(extractMentionedUserIds(raw)),
-      NAME_LOOKUP_BUDGET_MS,
-    );
+    // Names and the access check share the budget; the check decides whether the modal may show the
+    // channel's default project (a project name is company data) before the full refusal below.
+    const [userNames, allowed] = await Promise.all([
+      withinBudget(deps.users.names(extractMentionedUserIds(raw)), NAME_LOOKUP_BUDGET_MS),
+      withinBudget(
+        deps.access.authorize({ teamId, userId: action.user.id }).then(
+          () => true,
+          () => false,
+        ),
+        NAME_LOOKUP_BUDGET_MS,
+      ),
+    ]);
     const notes = slackToPlainText(raw, { userNames });
     const files = fileNames(action.message);
     const name =
@@ -58,7 +66,12 @@ export function createTaskShortcut(deps: ListenerDeps) {
     const long = notes.length > INPUT_MAX;
     const draftId = deps.drafts.put({ raw, plain: notes });
     // A local read; the channel's default project is preselected so most people just press Create.
-    const channelDefault = await deps.store.getChannelDefault(action.channel.id).catch(() => undefined);
+    const channelDefault = allowed
+      ? await deps.store.getChannelDefault(action.channel.id).catch((error) => {
+          logger.warn('could not read the channel default', { reason: (error as Error).message });
+          return undefined;
+        })
+      : undefined;
     const messageTs = action.message.ts;
     const view = createTaskModal({
       name,
@@ -79,6 +92,7 @@ export function createTaskShortcut(deps: ListenerDeps) {
       const opened = await client.views.open({ trigger_id: action.trigger_id, view });
       viewId = opened.view?.id;
     } catch (error) {
+      deps.drafts.delete(draftId);
       logFailure(logger, error, 'open the task form');
       await respond({
         response_type: 'ephemeral',
@@ -96,12 +110,15 @@ export function createTaskShortcut(deps: ListenerDeps) {
     try {
       await deps.access.authorize({ teamId, userId: action.user.id });
     } catch (error) {
+      deps.drafts.delete(draftId);
       const report = logFailure(logger, error, 'create a task');
-      if (viewId)
-        await client.views.update({
-          view_id: viewId,
-          view: modalStatusView(escapeSlackText(report.userMessage)),
-        });
+      if (viewId) {
+        await client.views
+          .update({ view_id: viewId, view: modalStatusView(escapeSlackText(report.userMessage)) })
+          .catch((e) =>
+            logger.info('could not show the refusal in the modal', { reason: (e as Error).message }),
+          );
+      }
     }
   };
 }

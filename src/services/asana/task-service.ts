@@ -45,6 +45,7 @@ interface RawTask {
   gid: string;
   name?: string;
   notes?: string;
+  html_notes?: string;
   completed?: boolean;
   due_on?: string | null;
   due_at?: string | null;
@@ -60,6 +61,7 @@ export function toTask(raw: RawTask): Task {
     gid: raw.gid,
     name: raw.name ?? '',
     notes: raw.notes ?? '',
+    ...(raw.html_notes !== undefined ? { htmlNotes: raw.html_notes } : {}),
     completed: raw.completed ?? false,
     dueOn: raw.due_on ?? null,
     dueAt: raw.due_at ?? null,
@@ -280,7 +282,7 @@ export class TaskService {
 
   async getTask(taskGid: string): Promise<Task> {
     const result = await this.gateway.call({ name: 'get task', kind: 'read' }, (api) =>
-      api.tasks.getTask(taskGid, { opt_fields: TASK_FIELDS }),
+      api.tasks.getTask(taskGid, { opt_fields: `${TASK_FIELDS},html_notes` }),
     );
     return toTask(result.data);
   }

@@ -29,6 +29,8 @@ export interface AsanaUser extends AsanaRef {
 
 export interface Task extends AsanaRef {
   notes: string;
+  /** Rich-text notes, read only for single-task views (lists skip them to stay light). */
+  htmlNotes?: string;
   completed: boolean;
   /** Calendar date, YYYY-MM-DD; exclusive with dueAt. */
   dueOn: string | null;

@@ -28,6 +28,7 @@ interface RawSlackUser {
   deleted?: boolean;
   is_bot?: boolean;
   is_stranger?: boolean;
+  enterprise_user?: { enterprise_id?: string };
   profile?: { display_name?: string; real_name?: string; email?: string };
 }
 
@@ -39,6 +40,8 @@ export class SlackUsers {
   constructor(
     private readonly client: WebClient,
     private readonly installedTeamId: () => string | undefined,
+    /** On Enterprise Grid, members of the same organisation keep their own workspace's team id. */
+    private readonly installedEnterpriseId: () => string | undefined = () => undefined,
   ) {}
 
   /** The profile if it is already in memory, without waiting on Slack. */
@@ -79,6 +82,8 @@ export class SlackUsers {
 
   private toProfile(user: RawSlackUser): SlackProfile {
     const installed = this.installedTeamId();
+    const enterprise = this.installedEnterpriseId();
+    const sameOrganisation = !!enterprise && user.enterprise_user?.enterprise_id === enterprise;
     return {
       id: user.id,
       teamId: user.team_id,
@@ -87,7 +92,9 @@ export class SlackUsers {
       email: user.profile?.email,
       isBot: user.is_bot === true,
       deleted: user.deleted === true,
-      isExternal: user.is_stranger === true || (!!installed && !!user.team_id && user.team_id !== installed),
+      isExternal:
+        user.is_stranger === true ||
+        (!!installed && !!user.team_id && user.team_id !== installed && !sameOrganisation),
     };
   }
 }

@@ -1,11 +1,8 @@
+import { linesWithin } from '../../../blocks/lines-within';
 import { rankByName } from '../../../services/asana/asana-directory';
 import { escapeWithin } from '../../../text/escape-within';
-import { escapeSlackText, slackToPlainText } from '../../../text/slack-text';
-import { truncate } from '../../../text/truncate';
+import { slackToPlainText } from '../../../text/slack-text';
 import type { Subcommand } from '../subcommand';
-
-/** Enough names to be useful in one message, well inside Slack's 3,000 characters a section. */
-const MAX_LISTED = 40;
 
 export const projectsSubcommand: Subcommand = {
   name: 'projects',
@@ -20,16 +17,15 @@ export const projectsSubcommand: Subcommand = {
       return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
     }
 
-    const lines = matches
-      .slice(0, MAX_LISTED)
-      .map(
-        (p) =>
-          `• <https://app.asana.com/0/${p.gid}/list|${escapeSlackText(truncate(p.name, 60)).replace(/\|/g, '∣')}>`,
-      );
-    const more = matches.length - MAX_LISTED;
+    const lines = matches.map(
+      (p) => `• <https://app.asana.com/0/${p.gid}/list|${escapeWithin(p.name, 60).replace(/\|/g, '∣')}>`,
+    );
     const heading = filter ? `*Projects matching “${escapeWithin(filter, 200)}”*` : '*Projects*';
-    const footer = more > 0 ? `\n…and ${more} more. Add a filter to narrow the list.` : '';
-    const text = truncate(`${heading} (${matches.length})\n${lines.join('\n')}${footer}`, 3000);
+    const text = linesWithin(
+      [`${heading} (${matches.length})`, ...lines],
+      3000,
+      (left) => `…and ${left} more. Add a filter to narrow the list.`,
+    );
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   },
 };
