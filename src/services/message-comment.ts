@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { slackToAsanaRichText } from '../text/slack-to-asana';
+import { escapeXmlAttribute, stripXmlForbidden } from '../text/xml';
 
 /** Everything a comment made from one Slack message says. */
 export interface MessageCommentArgs {
@@ -30,7 +31,6 @@ export interface MessageComment {
 }
 
 /** Characters XML 1.0 does not allow anywhere; Asana would refuse the whole comment over one. */
-const XML_FORBIDDEN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Tags that start and end their own line in Asana; a newline next to one shows as an empty line. */
 const BLOCK_EDGE_START = /^<(?:ul|ol|pre|blockquote|h1|h2|hr)\b/;
@@ -54,8 +54,8 @@ export function messageComment(args: MessageCommentArgs): MessageComment {
   const added = `Added by ${args.requesterName}`;
   const linkHtml = args.permalink
     ? // The address is also the link's text, so the plain text Asana derives from the comment keeps it.
-      `<em>${escapeXml(`${added}:`)}</em> <a href="${escapeXml(args.permalink)}">${escapeXml(args.permalink)}</a>`
-    : `<em>${escapeXml(added)}</em>`;
+      `<em>${escapeXmlAttribute(`${added}:`)}</em> <a href="${escapeXmlAttribute(args.permalink)}">${escapeXmlAttribute(args.permalink)}</a>`
+    : `<em>${escapeXmlAttribute(added)}</em>`;
 
   const text = [
     `${author}${wrote}`,
@@ -65,13 +65,13 @@ export function messageComment(args: MessageCommentArgs): MessageComment {
     args.permalink ? `${added}: ${args.permalink}` : added,
   ].join('\n');
   const html = joinLines([
-    `<strong>${escapeXml(author)}</strong>${escapeXml(wrote)}`,
+    `<strong>${escapeXmlAttribute(author)}</strong>${escapeXmlAttribute(wrote)}`,
     ...(body ? [body] : []),
-    ...(filesLine ? ['', escapeXml(filesLine)] : []),
+    ...(filesLine ? ['', escapeXmlAttribute(filesLine)] : []),
     '',
     linkHtml,
   ]);
-  return { text: clean(text), html: `<body>${clean(html)}</body>` };
+  return { text: stripXmlForbidden(text), html: `<body>${stripXmlForbidden(html)}</body>` };
 }
 
 /** "Tue, Nov 14, 2023 at 5:15 PM EST" in the given zone; UTC when the zone is unknown. */
@@ -96,14 +96,4 @@ function joinLines(lines: string[]): string {
         : `\n${line}`,
     )
     .join('');
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;',
-  );
-}
-
-function clean(text: string): string {
-  return text.replace(XML_FORBIDDEN, '');
 }

@@ -7,6 +7,7 @@ import type { ChannelDefault, Store } from '../store/store';
 import { cleanName, cleanText } from '../text/clean-text';
 import { extractMentionedUserIds, slackToPlainText } from '../text/slack-text';
 import { truncate } from '../text/truncate';
+import { appendToBody, escapeXmlText } from '../text/xml';
 import { type AsanaDirectory, fold, rankByName } from './asana/asana-directory';
 import { type TaskService, newRequestRef } from './asana/task-service';
 import { type NewTask, type Project, type Section, TASK_NAME_MAX, type Task } from './asana/types';
@@ -346,8 +347,7 @@ function startDate(text: string, due: DueDate | undefined, timeZone: string, now
 
 /** Adds plain lines after rich text, inside its <body>, escaped for XML. */
 function appendPlainToHtml(html: string, plain: string): string {
-  const escaped = plain.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return html.replace(/<\/body>$/, `\n\n${escaped}</body>`);
+  return appendToBody(html, `\n\n${escapeXmlText(plain)}`);
 }
 
 /** The origin line plus the reference that lets a lost create be found again. */

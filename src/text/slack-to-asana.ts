@@ -1,4 +1,5 @@
 import { slackToPlainText } from './slack-text';
+import { escapeXmlAttribute, escapeXmlText, stripXmlForbidden } from './xml';
 
 /**
  * Slack message text (escaped wire form) to Asana rich text (`html_notes` / `html_text`).
@@ -64,7 +65,6 @@ interface Piece {
 const TOKEN_PATTERN = /<([^<>]*)>/g;
 
 /** Characters outside XML 1.0's `Char` production: most C0 controls, U+FFFE/U+FFFF and lone surrogates. */
-const XML_FORBIDDEN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 const INLINE_TAGS = new Map([
   ['*', 'strong'],
@@ -449,18 +449,4 @@ function tokenHtml(token: Extract<Unit, { kind: 'token' }>, options: SlackToAsan
   }
   // Unknown users, channels, broadcasts, dates and non-web links: harmless words, never a ping.
   return escapeXmlText(slackToPlainText(token.raw, { userNames }));
-}
-
-function stripXmlForbidden(text: string): string {
-  return text.replace(XML_FORBIDDEN, '');
-}
-
-function escapeXmlText(text: string): string {
-  return stripXmlForbidden(text).replace(/[&<>]/g, (char) =>
-    char === '&' ? '&amp;' : char === '<' ? '&lt;' : '&gt;',
-  );
-}
-
-function escapeXmlAttribute(text: string): string {
-  return escapeXmlText(text).replace(/"/g, '&quot;');
 }

@@ -1,6 +1,7 @@
 import { UserInputError } from '../../../errors';
 import { slackToAsanaRichText } from '../../../text/slack-to-asana';
 import { escapeSlackText, slackToPlainText } from '../../../text/slack-text';
+import { appendToBody, escapeXmlText } from '../../../text/xml';
 import type { Subcommand } from '../subcommand';
 import { requireTask } from './task-arg';
 
@@ -19,13 +20,9 @@ export const commentSubcommand: Subcommand = {
     const plain = slackToPlainText(rest, { userNames: mentions.userNames });
     // The comment is posted by the bridge's Asana account, so it says who wrote it.
     const signature = `— ${requester.name}, via Slack`;
-    const html = rich.html.replace(/<\/body>$/, `\n<em>${xmlEscape(signature)}</em></body>`);
+    const html = appendToBody(rich.html, `\n<em>${escapeXmlText(signature)}</em>`);
     await deps.tasks.addComment(taskGid, { text: `${plain}\n${signature}`, html });
     const headline = `:speech_balloon: Comment added by ${escapeSlackText(requester.name)}.`;
     return deps.views.render({ t: taskGid, v: 'card' }, requester, { shareable: true, headline });
   },
 };
-
-function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
