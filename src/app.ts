@@ -138,7 +138,6 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     people,
     views: new TaskViews(tasks, people, workspaceGid),
     workspaceGid,
-    installedTeamId: () => teamId,
     logger,
     reminders,
   });

@@ -57,7 +57,6 @@ export interface ListenerDeps {
   people: People;
   views: TaskViews;
   workspaceGid: string;
-  installedTeamId: () => string | undefined;
   logger: Logger;
   /** Due-date reminders: settings for `/asana remind` and the reminder DMs' buttons. */
   reminders: Reminders;

@@ -18,10 +18,18 @@ export class AccessPolicy {
     private readonly onAuthorized?: (profile: SlackProfile) => void,
   ) {}
 
+  /**
+   * Whether a request comes from a Slack workspace other than the installed one: answered without any
+   * call, so listeners can refuse before they acknowledge. Guests' own teams are the profile's business.
+   */
+  isOtherTeam(teamId: string | undefined): boolean {
+    const installed = this.installedTeamId();
+    return !!installed && !!teamId && teamId !== installed;
+  }
+
   /** Resolves to the requester's profile, or rejects with AccessDeniedError carrying the message to show. */
   async authorize(request: { teamId: string | undefined; userId: string }): Promise<SlackProfile> {
-    const installed = this.installedTeamId();
-    if (installed && request.teamId && request.teamId !== installed) {
+    if (this.isOtherTeam(request.teamId)) {
       throw new AccessDeniedError(OTHER_TEAM_MESSAGE);
     }
     const profile = await this.users.profile(request.userId);

@@ -37,8 +37,7 @@ export function asanaCommand(deps: ListenerDeps) {
     });
     const { subcommand: word, rest } = splitSubcommand(normalizeCommandText(command.text));
 
-    const installed = deps.installedTeamId();
-    if (installed && command.team_id !== installed) {
+    if (deps.access.isOtherTeam(command.team_id)) {
       await ack(noticeMessage(OTHER_TEAM_MESSAGE));
       return;
     }

@@ -17,10 +17,8 @@ export function projectOptions(deps: ListenerDeps) {
     options,
   }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs): Promise<void> => {
     const logger = deps.logger.child({ component: 'options', team: body.team?.id, user: body.user?.id });
-    const installed = deps.installedTeamId();
-    const teamId = (body.user as { team_id?: string } | undefined)?.team_id ?? body.team?.id;
     const userId = body.user?.id;
-    if (!userId || (installed && teamId && teamId !== installed)) {
+    if (!userId || deps.access.isOtherTeam(body.team?.id)) {
       await ack({ options: [] });
       return;
     }

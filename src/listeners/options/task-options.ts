@@ -21,9 +21,7 @@ export function taskOptions(deps: ListenerDeps) {
   }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs): Promise<void> => {
     const userId = body.user?.id;
     const logger = deps.logger.child({ component: 'options', team: body.team?.id, user: userId });
-    const installed = deps.installedTeamId();
-    const teamId = (body.user as { team_id?: string } | undefined)?.team_id ?? body.team?.id;
-    if (!userId || (installed && teamId && teamId !== installed)) {
+    if (!userId || deps.access.isOtherTeam(body.team?.id)) {
       await ack({ options: [] });
       return;
     }

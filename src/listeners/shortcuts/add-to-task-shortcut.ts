@@ -16,6 +16,7 @@ import { fileNames, messageText } from '../../text/message-text';
 import { escapeSlackText, extractMentionedUserIds, slackToPlainText } from '../../text/slack-text';
 import { truncate } from '../../text/truncate';
 import type { ListenerDeps } from '../index';
+import { type AuthoredMessage, messageAuthor } from './message-source';
 
 /**
  * The task a message was last added to is preselected only if Asana names it this soon after the modal
@@ -43,10 +44,9 @@ export function addToTaskShortcut(deps: ListenerDeps) {
       channel: action.channel.id,
     });
 
-    const installed = deps.installedTeamId();
     // The workspace the request came from; a guest's own team is caught by the profile check below.
     const teamId = action.team?.id;
-    if (installed && teamId && teamId !== installed) {
+    if (deps.access.isOtherTeam(teamId)) {
       await respond({ response_type: 'ephemeral', ...noticeMessage(OTHER_TEAM_MESSAGE) }).catch(
         () => undefined,
       );
@@ -173,19 +173,4 @@ async function updateView(
   await client.views
     .update({ view_id: viewId, ...(hash ? { hash } : {}), view })
     .catch((e) => logger.warn('could not update the add-to-task form', { reason: (e as Error).message }));
-}
-
-interface AuthoredMessage {
-  ts: string;
-  thread_ts?: string;
-  user?: string;
-  username?: string;
-  bot_profile?: { name?: string };
-}
-
-/** A person's id to look up at submission, or the name an app posted under. */
-function messageAuthor(message: AuthoredMessage): { authorUserId?: string; authorName?: string } {
-  if (message.user) return { authorUserId: message.user };
-  const appName = message.bot_profile?.name ?? message.username;
-  return { authorName: appName ? `${appName} (app)` : 'an app' };
 }

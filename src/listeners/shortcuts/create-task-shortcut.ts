@@ -8,6 +8,7 @@ import { escapeSlackText, extractMentionedUserIds, slackToPlainText } from '../.
 import { firstLine } from '../../text/truncate';
 import type { ListenerDeps } from '../index';
 import { withinBudget } from '../within-budget';
+import { type AuthoredMessage, messageAuthor } from './message-source';
 
 /**
  * Mentions in the message are shown by name in the form, which costs a users.info call each; the
@@ -32,10 +33,9 @@ export function createTaskShortcut(deps: ListenerDeps) {
       channel: action.channel.id,
     });
 
-    const installed = deps.installedTeamId();
     // The workspace the request came from; a guest's own team is caught by the profile check below.
     const teamId = action.team?.id;
-    if (installed && teamId && teamId !== installed) {
+    if (deps.access.isOtherTeam(teamId)) {
       await respond({ response_type: 'ephemeral', ...noticeMessage(OTHER_TEAM_MESSAGE) }).catch(
         () => undefined,
       );
@@ -121,17 +121,4 @@ export function createTaskShortcut(deps: ListenerDeps) {
       }
     }
   };
-}
-
-interface AuthoredMessage {
-  user?: string;
-  username?: string;
-  bot_profile?: { name?: string };
-}
-
-/** A person's id to look up at submission, or the name an app posted under. */
-function messageAuthor(message: AuthoredMessage): { authorUserId?: string; authorName?: string } {
-  if (message.user) return { authorUserId: message.user };
-  const appName = message.bot_profile?.name ?? message.username;
-  return { authorName: appName ? `${appName} (app)` : 'an app' };
 }
