@@ -398,24 +398,12 @@ describe('createRedactor', () => {
 
 describe('response_url redaction', () => {
   it('hides Slack response_urls and webhook URLs, which let anyone post', async () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = createLogger({
-      level: 'debug',
-      secrets: [],
-      json: true,
-      transports: [new winston.transports.Stream({ stream })],
-    });
+    const { logger, lines } = captureLogs(true);
 
     logger.info('posting to https://hooks.slack.com/commands/T1/123456/AbCdEf', {
       url: 'https://hooks.slack.com/actions/T1/987/XyZ',
     });
-    await new Promise((resolve) => setImmediate(resolve));
+    await flush();
 
     expect(lines.join('')).not.toMatch(/AbCdEf|XyZ/);
   });
