@@ -1,15 +1,9 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import {
-  ADD_TO_TASK_BLOCK,
-  ADD_TO_TASK_MODAL,
-  ADD_TO_TASK_SELECT_ACTION,
-  THREAD_REPLY_ACTION,
-  THREAD_REPLY_BLOCK,
-  THREAD_REPLY_VALUE,
-} from '../ids';
+import { ADD_TO_TASK_BLOCK, ADD_TO_TASK_MODAL, ADD_TO_TASK_SELECT_ACTION } from '../ids';
 import type { Task } from '../services/asana/types';
-import { escapeSlackText, slackToPlainText } from '../text/slack-text';
+import { slackToPlainText } from '../text/slack-text';
 import { truncate } from '../text/truncate';
+import { bannerBlock, statusView, threadReplyInput } from './modal-parts';
 
 /** Slack's cap on an option's text. */
 const OPTION_TEXT_MAX = 75;
@@ -94,12 +88,7 @@ export function taskOption(task: Task): PlainTextOption {
 /** The "Add to Asana task" modal: a task picker and the thread-reply choice, both inputs so errors show. */
 export function addToTaskModal(options: AddToTaskModalOptions): ModalView {
   const blocks: KnownBlock[] = [];
-  if (options.banner) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: `:warning: ${escapeSlackText(truncate(options.banner, 2900))}` },
-    });
-  }
+  if (options.banner) blocks.push(bannerBlock(options.banner));
   const preview = options.metadata.preview;
   if (preview) {
     blocks.push({
@@ -122,19 +111,7 @@ export function addToTaskModal(options: AddToTaskModalOptions): ModalView {
         ...(options.initialTask ? { initial_option: taskOption(options.initialTask) } : {}),
       },
     },
-    {
-      type: 'input',
-      block_id: THREAD_REPLY_BLOCK,
-      optional: true,
-      label: { type: 'plain_text', text: 'Let the thread know' },
-      element: {
-        type: 'checkboxes',
-        action_id: THREAD_REPLY_ACTION,
-        options: [threadReplyOption],
-        // On unless the person turned it off before a failed submission.
-        ...(options.threadReply === false ? {} : { initial_options: [threadReplyOption] }),
-      },
-    },
+    threadReplyInput(options.threadReply),
   );
 
   return {
@@ -148,18 +125,7 @@ export function addToTaskModal(options: AddToTaskModalOptions): ModalView {
   };
 }
 
-const threadReplyOption: PlainTextOption = {
-  text: { type: 'plain_text', text: 'Reply in the thread with a link to the task' },
-  value: THREAD_REPLY_VALUE,
-};
-
 /** A modal with one message and a Close button: "Adding…", a refusal, or the result. */
 export function addToTaskStatusView(text: string): ModalView {
-  return {
-    type: 'modal',
-    callback_id: ADD_TO_TASK_MODAL,
-    title: { type: 'plain_text', text: TITLE },
-    close: { type: 'plain_text', text: 'Close' },
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 2900) } }],
-  };
+  return statusView(ADD_TO_TASK_MODAL, TITLE, text);
 }

@@ -11,13 +11,10 @@ import {
   PROJECT_SELECT_ACTION,
   TASK_NAME_BLOCK,
   TASK_NAME_ACTION,
-  THREAD_REPLY_BLOCK,
-  THREAD_REPLY_ACTION,
-  THREAD_REPLY_VALUE,
 } from '../ids';
 import { TASK_NAME_MAX } from '../services/asana/types';
-import { escapeSlackText } from '../text/slack-text';
 import { truncate } from '../text/truncate';
+import { bannerBlock, statusView, threadReplyInput } from './modal-parts';
 
 /** Slack's cap on a plain_text_input's value and max_length. */
 export const INPUT_MAX = 3000;
@@ -84,12 +81,7 @@ export function projectOption(project: { gid: string; name: string }): PlainText
 /** The "Create Asana task" modal: every field an input block, so errors can be shown on the right one. */
 export function createTaskModal(options: CreateTaskModalOptions): ModalView {
   const blocks: KnownBlock[] = [];
-  if (options.banner) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: `:warning: ${escapeSlackText(truncate(options.banner, 2900))}` },
-    });
-  }
+  if (options.banner) blocks.push(bannerBlock(options.banner));
   blocks.push(
     {
       type: 'input',
@@ -160,19 +152,7 @@ export function createTaskModal(options: CreateTaskModalOptions): ModalView {
         ...(options.dueOn ? { initial_date: options.dueOn } : {}),
       },
     },
-    {
-      type: 'input',
-      block_id: THREAD_REPLY_BLOCK,
-      optional: true,
-      label: { type: 'plain_text', text: 'Let the thread know' },
-      element: {
-        type: 'checkboxes',
-        action_id: THREAD_REPLY_ACTION,
-        options: [threadReplyOption],
-        // On unless the person turned it off before a failed submission.
-        ...(options.threadReply === false ? {} : { initial_options: [threadReplyOption] }),
-      },
-    },
+    threadReplyInput(options.threadReply),
   );
 
   return {
@@ -186,18 +166,7 @@ export function createTaskModal(options: CreateTaskModalOptions): ModalView {
   };
 }
 
-const threadReplyOption: PlainTextOption = {
-  text: { type: 'plain_text', text: 'Reply in the thread with a link to the task' },
-  value: THREAD_REPLY_VALUE,
-};
-
 /** A modal with one message and a Close button: "Creating…", then the result. */
 export function modalStatusView(text: string): ModalView {
-  return {
-    type: 'modal',
-    callback_id: CREATE_TASK_MODAL,
-    title: { type: 'plain_text', text: 'Create Asana task' },
-    close: { type: 'plain_text', text: 'Close' },
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 2900) } }],
-  };
+  return statusView(CREATE_TASK_MODAL, 'Create Asana task', text);
 }
