@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import type { MessageShortcut } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'winston';
 import {
@@ -10,13 +10,13 @@ import {
   messagePreview,
 } from '../../blocks/add-to-task-modal';
 import { noticeMessage } from '../../blocks/task-message';
-import { OTHER_TEAM_MESSAGE } from '../../services/access-policy';
 import { logFailure } from '../../services/error-reporting';
 import { fileNames, messageText } from '../../text/message-text';
 import { escapeSlackText, extractMentionedUserIds, slackToPlainText } from '../../text/slack-text';
 import { truncate } from '../../text/truncate';
 import type { ListenerDeps } from '../index';
 import { type AuthoredMessage, messageAuthor } from './message-source';
+import { onMessageShortcut } from './message-shortcut';
 
 /**
  * The task a message was last added to is preselected only if Asana names it this soon after the modal
@@ -29,30 +29,7 @@ const FILE_NAME_MAX = 100;
 
 /** "Add to Asana task" on a message: opens the task picker at once, before any Asana call. */
 export function addToTaskShortcut(deps: ListenerDeps) {
-  return async ({
-    shortcut,
-    ack,
-    client,
-    respond,
-  }: SlackShortcutMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
-    await ack();
-    const action = shortcut as MessageShortcut;
-    const logger = deps.logger.child({
-      component: 'shortcut',
-      team: action.team?.id,
-      user: action.user.id,
-      channel: action.channel.id,
-    });
-
-    // The workspace the request came from; a guest's own team is caught by the profile check below.
-    const teamId = action.team?.id;
-    if (deps.access.isOtherTeam(teamId)) {
-      await respond({ response_type: 'ephemeral', ...noticeMessage(OTHER_TEAM_MESSAGE) }).catch(
-        () => undefined,
-      );
-      return;
-    }
-
+  return onMessageShortcut(deps, async ({ action, teamId, client, respond, logger }) => {
     const raw = messageText(action.message);
     // Names already in memory only: a users.info round trip here would eat into the trigger's 3 s.
     const known = new Map<string, string>();
@@ -100,7 +77,7 @@ export function addToTaskShortcut(deps: ListenerDeps) {
     }
 
     await preselectLinkedTask(deps, client, { viewId, hash: opened?.hash, metadata, logger });
-  };
+  });
 }
 
 /** What the submission needs; the text rides along in the view when it fits, else in the draft store. */

@@ -1,7 +1,5 @@
-import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { INPUT_MAX, createTaskModal, modalStatusView } from '../../blocks/create-task-modal';
 import { noticeMessage } from '../../blocks/task-message';
-import { OTHER_TEAM_MESSAGE } from '../../services/access-policy';
 import { logFailure } from '../../services/error-reporting';
 import { fileNames, messageText } from '../../text/message-text';
 import { escapeSlackText, extractMentionedUserIds, slackToPlainText } from '../../text/slack-text';
@@ -9,6 +7,7 @@ import { firstLine } from '../../text/truncate';
 import type { ListenerDeps } from '../index';
 import { withinBudget } from '../within-budget';
 import { type AuthoredMessage, messageAuthor } from './message-source';
+import { onMessageShortcut } from './message-shortcut';
 
 /**
  * Mentions in the message are shown by name in the form, which costs a users.info call each; the
@@ -18,30 +17,7 @@ const NAME_LOOKUP_BUDGET_MS = 700;
 
 /** "Create Asana task" on a message: opens the modal at once, before any Asana call. */
 export function createTaskShortcut(deps: ListenerDeps) {
-  return async ({
-    shortcut,
-    ack,
-    client,
-    respond,
-  }: SlackShortcutMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
-    await ack();
-    const action = shortcut as MessageShortcut;
-    const logger = deps.logger.child({
-      component: 'shortcut',
-      team: action.team?.id,
-      user: action.user.id,
-      channel: action.channel.id,
-    });
-
-    // The workspace the request came from; a guest's own team is caught by the profile check below.
-    const teamId = action.team?.id;
-    if (deps.access.isOtherTeam(teamId)) {
-      await respond({ response_type: 'ephemeral', ...noticeMessage(OTHER_TEAM_MESSAGE) }).catch(
-        () => undefined,
-      );
-      return;
-    }
-
+  return onMessageShortcut(deps, async ({ action, teamId, client, respond, logger }) => {
     const raw = messageText(action.message);
     // Names and the access check share the budget; the check decides whether the modal may show the
     // channel's default project (a project name is company data) before the full refusal below.
@@ -120,5 +96,5 @@ export function createTaskShortcut(deps: ListenerDeps) {
           );
       }
     }
-  };
+  });
 }
