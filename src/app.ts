@@ -20,7 +20,7 @@ import { SqliteStore } from './store/sqlite-store';
 import type { Store } from './store/store';
 import { TaskCreator } from './services/task-creator';
 import { TaskViews } from './services/task-views';
-import { type Clock, systemClock } from './services/asana/request-limiter';
+import { type Clock, systemClock } from './clock';
 import { type ReminderOptions, Reminders } from './reminders/reminders';
 
 export interface BridgeOptions {
@@ -98,18 +98,16 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
   });
 
   const { teamId, enterpriseId } = await resolveTeam(app);
-  const clock = options.clock;
-  const store = SqliteStore.open({
-    dataDir: config.dataDir,
-    ...(clock ? { now: () => new Date(clock.now()) } : {}),
-  });
+  const clock = options.clock ?? systemClock;
+  const now = () => new Date(clock.now());
+  const store = SqliteStore.open({ dataDir: config.dataDir, now });
   const users = new SlackUsers(
     app.client,
     () => teamId,
     () => enterpriseId,
   );
   const tasks = new TaskService(gateway, logger, options.asanaTimeouts?.reconcileDelaysMs);
-  const people = new People(users, directory, store, workspaceGid, logger);
+  const people = new People(users, directory, store, workspaceGid, logger, now);
   const reminders = new Reminders({
     store,
     users,
@@ -119,7 +117,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     workspaceGid,
     perMinute: config.asana.rateLimitPerMinute,
     slack: { token: config.slack.botToken, clientOptions, logger: boltLogger },
-    clock: clock ?? systemClock,
+    clock,
     logger,
     options: options.reminders,
   });
@@ -129,7 +127,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
       () => teamId,
       (profile) => reminders.noteActivity(profile),
     ),
-    creator: new TaskCreator({ tasks, directory, users, people, store, workspaceGid, logger }),
+    creator: new TaskCreator({ tasks, directory, users, people, store, workspaceGid, logger, now }),
     directory,
     users,
     drafts: new DraftStore(),

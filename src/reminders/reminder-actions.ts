@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import type { Logger } from 'winston';
 import { type SnoozeChoice, snoozedReminderMessage, withTaskOutcome } from '../blocks/reminder-message';
-import type { Clock } from '../services/asana/request-limiter';
+import type { Clock } from '../clock';
 import type { TaskChanges, TaskService } from '../services/asana/task-service';
 import type { Task } from '../services/asana/types';
 import type { SlackProfile } from '../services/slack/slack-users';

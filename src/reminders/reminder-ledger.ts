@@ -1,5 +1,5 @@
 import type { Logger } from 'winston';
-import type { Clock } from '../services/asana/request-limiter';
+import type { Clock } from '../clock';
 import type { Store } from '../store/store';
 
 /**

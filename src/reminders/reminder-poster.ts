@@ -2,7 +2,7 @@ import { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { SlackMessage } from '../blocks/task-message';
-import type { Clock } from '../services/asana/request-limiter';
+import type { Clock } from '../clock';
 import type { SendOutcome } from './reminder-ledger';
 
 // @slack/web-api comes with Bolt; its runtime values are reached through Bolt's re-export.

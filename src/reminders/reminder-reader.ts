@@ -1,6 +1,6 @@
 import type { Logger } from 'winston';
 import type { AsanaGateway } from '../services/asana/asana-gateway';
-import type { Clock } from '../services/asana/request-limiter';
+import type { Clock } from '../clock';
 import { TaskService } from '../services/asana/task-service';
 import type { Task } from '../services/asana/types';
 import type { People } from '../services/people';

@@ -5,7 +5,7 @@ import {
   dailyReminderMessage,
   groupReminderTasks,
 } from '../blocks/reminder-message';
-import type { Clock } from '../services/asana/request-limiter';
+import type { Clock } from '../clock';
 import type { Task } from '../services/asana/types';
 import type { ReminderSettings, Store } from '../store/store';
 import type { ReminderLedger } from './reminder-ledger';

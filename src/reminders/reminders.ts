@@ -5,7 +5,7 @@ import type { Logger } from 'winston';
 import { reminderSettingsMessage } from '../blocks/reminder-settings-message';
 import type { SlackMessage } from '../blocks/task-message';
 import type { AsanaGateway } from '../services/asana/asana-gateway';
-import type { Clock } from '../services/asana/request-limiter';
+import type { Clock } from '../clock';
 import type { TaskService } from '../services/asana/task-service';
 import type { People } from '../services/people';
 import type { SlackProfile, SlackUsers } from '../services/slack/slack-users';

@@ -1,4 +1,4 @@
-import type { Clock } from '../services/asana/request-limiter';
+import type { Clock } from '../clock';
 
 /**
  * Spaces a sweep's Asana requests evenly over time and holds them all back while Asana has asked us

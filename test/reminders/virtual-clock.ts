@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/services/asana/request-limiter';
+import type { Clock } from '../../src/clock';
 
 /**
  * A clock whose time moves only when someone sleeps on it or a test sets it. Sleepers wake one at a

@@ -12,7 +12,8 @@ import {
   AsanaTimeoutError,
   AsanaUnauthorizedError,
 } from '../../errors';
-import { Clock, RequestKind, RequestLimiter, RequestPriority, systemClock } from './request-limiter';
+import { type Clock, systemClock } from '../../clock';
+import { type RequestKind, RequestLimiter, type RequestPriority } from './request-limiter';
 
 export const ASANA_DEFAULT_BASE_URL = 'https://app.asana.com/api/1.0';
 

@@ -3,18 +3,10 @@
  * per-minute request budget shared by everything the bot does. Background work (reminder sweeps) may use
  * only part of the budget so that people's commands always find headroom.
  */
+import { type Clock, systemClock } from '../../clock';
+
 export type RequestKind = 'read' | 'write';
 export type RequestPriority = 'interactive' | 'background';
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export interface RequestLimiterOptions {
   /** Requests per minute for the whole token; Asana's free tier allows 150, paid domains 1500. */

@@ -1,4 +1,5 @@
-import { Clock, RequestLimiter } from '../../../src/services/asana/request-limiter';
+import type { Clock } from '../../../src/clock';
+import { RequestLimiter } from '../../../src/services/asana/request-limiter';
 
 /** A clock that only moves when a sleeper asks it to, so minute windows pass instantly. */
 function manualClock(): Clock & { slept: number[] } {
