@@ -36,4 +36,20 @@ describe('Socket Mode', () => {
     await eventually(() => h.slack.callsTo('views.open').length > opens);
     expect(h.slack.callsTo('views.open')[opens].response.ok).toBe(true);
   });
+
+  it('reconnects when Slack asks it to, and serves the next command once (C27)', async () => {
+    const opened = h.slack.socket.connectionsOpened;
+
+    h.slack.socketDisconnect('refresh_requested');
+    await eventually(() => h.slack.socket.connectionsOpened > opened, 15_000);
+    await h.slack.socketConnected();
+    const before = h.slack.responses().length;
+    const ack = await h.driver.command({ text: 'create After the reconnect' });
+
+    expect(ack.ms).toBeLessThan(3_000);
+    await eventually(() => h.slack.responses().length > before);
+    expect(h.asana.tasks().filter((t) => t.name === 'After the reconnect')).toHaveLength(1);
+    // One reconnect, not a storm.
+    expect(h.slack.socket.connectionsOpened - opened).toBeLessThanOrEqual(2);
+  }, 30_000);
 });
