@@ -1,10 +1,5 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import {
-  AddToTaskMetadata,
-  addToTaskModal,
-  addToTaskStatusView,
-  decodeAddToTaskMetadata,
-} from '../../blocks/add-to-task-modal';
+import { addToTaskModal, addToTaskStatusView, decodeAddToTaskMetadata } from '../../blocks/add-to-task-modal';
 import { taskDetails, taskLink } from '../../blocks/task-message';
 import { AsanaForbiddenError, AsanaNotFoundError } from '../../errors';
 import {
@@ -19,6 +14,7 @@ import { escapeSlackText } from '../../text/slack-text';
 import type { ListenerDeps } from '../index';
 import { getPermalink, replyInThread } from '../message-replies';
 import { claimSubmission } from './claim-submission';
+import { authorName, recordMessageTask } from './message-task-link';
 
 /** Shown when the picked task cannot be reached; the form comes back so another can be picked. */
 export const TASK_GONE_MESSAGE =
@@ -79,15 +75,15 @@ export function addToTaskSubmission(deps: ListenerDeps) {
       const requester = await deps.access.authorize({ teamId: body.team?.id, userId });
       // Read first: a task that is gone fails here, before anything is written, and the reply needs its name.
       const task = await deps.tasks.getTask(taskGid);
-      const [permalink, authorName, { userNames, asanaGids }] = await Promise.all([
+      const [permalink, author, { userNames, asanaGids }] = await Promise.all([
         getPermalink(client, meta, logger),
-        authorOf(deps, meta),
+        authorName(deps, meta),
         deps.people.mentions(text),
       ]);
 
       const comment = messageComment({
         text,
-        authorName,
+        authorName: author,
         postedAt: tsToDate(meta.messageTs),
         timeZone: requester.timeZone,
         permalink,
@@ -98,17 +94,7 @@ export function addToTaskSubmission(deps: ListenerDeps) {
       });
       await deps.tasks.addComment(task.gid, comment);
       deps.drafts.delete(meta.draftId);
-      await deps.store
-        .addMessageTask({
-          channelId: meta.channelId,
-          messageTs: meta.messageTs,
-          taskGid: task.gid,
-          createdBy: userId,
-          createdAt: new Date().toISOString(),
-        })
-        .catch((e) =>
-          logger.warn('could not record the message-task link', { reason: (e as Error).message }),
-        );
+      await recordMessageTask(deps, meta, task.gid, userId, logger);
 
       // The comment is in; a modal the person already closed must not cost the thread its reply.
       await client.views
@@ -148,12 +134,4 @@ export function addToTaskSubmission(deps: ListenerDeps) {
         );
     }
   };
-}
-
-async function authorOf(deps: ListenerDeps, meta: AddToTaskMetadata): Promise<string | undefined> {
-  if (!meta.authorUserId) return meta.authorName;
-  return deps.users.profile(meta.authorUserId).then(
-    (p) => p.name,
-    () => undefined,
-  );
 }

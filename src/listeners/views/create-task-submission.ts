@@ -30,6 +30,7 @@ import { escapeSlackText } from '../../text/slack-text';
 import type { ListenerDeps } from '../index';
 import { getPermalink, replyInThread } from '../message-replies';
 import { claimSubmission } from './claim-submission';
+import { authorName, recordMessageTask } from './message-task-link';
 
 /** What the person entered in the modal. */
 interface FormValues {
@@ -107,14 +108,9 @@ export function createTaskSubmission(deps: ListenerDeps) {
 
     try {
       const requester = await deps.access.authorize({ teamId: body.team?.id, userId });
-      const [permalink, authorName] = await Promise.all([
+      const [permalink, author] = await Promise.all([
         getPermalink(client, meta, logger),
-        meta.authorUserId
-          ? deps.users.profile(meta.authorUserId).then(
-              (p) => p.name,
-              () => undefined,
-            )
-          : meta.authorName,
+        authorName(deps, meta),
       ]);
       // Notes left as prefilled mean "the message": all of it, with its formatting and mentions.
       const draft = deps.drafts.get(meta.draftId);
@@ -138,20 +134,10 @@ export function createTaskSubmission(deps: ListenerDeps) {
         dueOn: form.dueOn,
         requester,
         permalink,
-        authorName,
+        authorName: author,
       });
       deps.drafts.delete(meta.draftId);
-      await deps.store
-        .addMessageTask({
-          channelId: meta.channelId,
-          messageTs: meta.messageTs,
-          taskGid: task.gid,
-          createdBy: userId,
-          createdAt: new Date().toISOString(),
-        })
-        .catch((e) =>
-          logger.warn('could not record the message-task link', { reason: (e as Error).message }),
-        );
+      await recordMessageTask(deps, meta, task.gid, userId, logger);
 
       const noticeLines = notices.map((n) => `\n:information_source: ${escapeSlackText(n)}`).join('');
       // The person may have closed the modal; the task exists either way, so this must not fail the create.
