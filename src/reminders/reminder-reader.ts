@@ -107,12 +107,8 @@ export class ReminderReader {
     const known = this.myTasksUrls.get(asanaUserGid);
     if (known) return known;
     try {
-      const result = await this.paced.call({ name: 'get my tasks list', kind: 'read' }, (api) =>
-        api.userTaskLists.getUserTaskListForUser(asanaUserGid, this.options.workspaceGid, {
-          opt_fields: 'name',
-        }),
-      );
-      const url = `https://app.asana.com/0/${result.data.gid}/list`;
+      const listGid = await this.tasks.myTasksListGid(asanaUserGid, this.options.workspaceGid);
+      const url = `https://app.asana.com/0/${listGid}/list`;
       this.myTasksUrls.set(asanaUserGid, url);
       return url;
     } catch (error) {

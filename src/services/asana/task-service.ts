@@ -272,6 +272,14 @@ export class TaskService {
     }
   }
 
+  /** The gid of a person's "My Tasks" list in the workspace, for links to all of their tasks. */
+  async myTasksListGid(assigneeGid: string, workspaceGid: string): Promise<string> {
+    const result = await this.gateway.call({ name: 'get my tasks list', kind: 'read' }, (api) =>
+      api.userTaskLists.getUserTaskListForUser(assigneeGid, workspaceGid, { opt_fields: 'name' }),
+    );
+    return result.data.gid;
+  }
+
   /** Tasks whose names match, fast and on every plan; for pickers. */
   async typeaheadTasks(workspaceGid: string, query: string, count = 20): Promise<Task[]> {
     const result = await this.gateway.call({ name: 'find tasks', kind: 'read' }, (api) =>
