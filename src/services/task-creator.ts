@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'winston';
 import { parseCreateText } from '../commands/create-grammar';
 import { type DueDate, UnreadableDateError, parseDue } from '../dates/parse-due';
+import { resolveDateTokens } from '../dates/slack-date-token';
 import { AsanaForbiddenError, AsanaNotFoundError, UserInputError } from '../errors';
 import type { ChannelDefault, Store } from '../store/store';
 import { cleanName, cleanText } from '../text/clean-text';
@@ -152,9 +153,11 @@ export class TaskCreator {
       );
     }
 
-    const due = request.dueText ? parseDue(slackToPlainText(request.dueText), { timeZone, now }) : undefined;
+    const due = request.dueText
+      ? parseDue(dateText(request.dueText, timeZone), { timeZone, now })
+      : undefined;
     const startOn = request.startText
-      ? startDate(slackToPlainText(request.startText), due, timeZone, now)
+      ? startDate(dateText(request.startText, timeZone), due, timeZone, now)
       : undefined;
     const placement = request.projectText
       ? await this.resolvePlacement(
@@ -313,10 +316,15 @@ export class TaskCreator {
   }
 }
 
+/** A date as typed, for parseDue: Slack's date tokens read by their timestamp, the rest decoded. */
+function dateText(text: string, timeZone: string): string {
+  return slackToPlainText(resolveDateTokens(text, timeZone));
+}
+
 /** Whether the text is meant as a date: a valid one, or one refused for a reason worth telling. */
 function isDate(text: string, timeZone: string, now: Date): boolean {
   try {
-    parseDue(slackToPlainText(text), { timeZone, now });
+    parseDue(dateText(text, timeZone), { timeZone, now });
     return true;
   } catch (error) {
     return !(error instanceof UnreadableDateError);

@@ -243,6 +243,14 @@ describe('the /asana command set, over HTTP', () => {
       expect([h.asana.task(gid)!.due_on, h.asana.task(gid)!.due_at]).toEqual([null, null]);
     });
 
+    it('reads a Slack date token by its timestamp, in the person’s zone', async () => {
+      const gid = gids['Backlog item 04'];
+
+      await command(h, `due ${gid} <!date^1924905600^{date}|Jan 1st>`);
+
+      expect(h.asana.task(gid)!.due_on).toBe('2030-12-30'); // 2030-12-31T00:00Z is still the 30th in New York
+    });
+
     it('refuses an impossible date and changes nothing', async () => {
       const gid = gids['Backlog item 05'];
       const before = h.asana.task(gid)!.due_on;

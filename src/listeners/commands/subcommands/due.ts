@@ -1,4 +1,5 @@
 import { formatDueForSlack, parseDue } from '../../../dates/parse-due';
+import { resolveDateTokens } from '../../../dates/slack-date-token';
 import { UserInputError } from '../../../errors';
 import { slackToPlainText } from '../../../text/slack-text';
 import type { Subcommand } from '../subcommand';
@@ -13,7 +14,7 @@ export const dueSubcommand: Subcommand = {
   ],
   async run({ args, requester, deps }) {
     const { taskGid, rest } = requireTask(args, EXAMPLE);
-    const text = slackToPlainText(rest).trim();
+    const text = slackToPlainText(resolveDateTokens(rest, requester.timeZone)).trim();
     if (!text) throw new UserInputError(`Which date? e.g. ${EXAMPLE}`);
 
     if (/^(none|no date|clear|never)$/i.test(text)) {
