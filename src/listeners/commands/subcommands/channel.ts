@@ -30,6 +30,12 @@ export const channelSubcommand: Subcommand = {
       );
     }
 
+    // A direct message is one person's: a default there would only surprise them later.
+    if (channelId.startsWith('D')) {
+      throw new UserInputError(
+        'Channel defaults are for channels. In a direct message, name the project: `in Web App`.',
+      );
+    }
     const [projectText, sectionText] = splitSection(text);
     if (!projectText) throw new UserInputError('Which project? e.g. `/asana channel Web App`');
     const { project, section } = await deps.creator.resolvePlacement(projectText, sectionText);
