@@ -130,7 +130,7 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     creator: new TaskCreator({ tasks, directory, users, people, store, workspaceGid, logger, now }),
     directory,
     users,
-    drafts: new DraftStore(),
+    drafts: new DraftStore(store, logger),
     store,
     tasks,
     people,

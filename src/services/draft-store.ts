@@ -1,39 +1,51 @@
 import { randomUUID } from 'node:crypto';
-import NodeCache from 'node-cache';
+import type { Logger } from 'winston';
+import type { Draft, Store } from '../store/store';
+
+export type { Draft };
 
 /** A modal may stay open a while; two hours covers a long lunch without keeping texts forever. */
 const DRAFT_TTL_SECONDS = 2 * 60 * 60;
 
-/** A message as the modal prefilled it, and as Slack sent it. */
-export interface Draft {
-  /** Slack's escaped text, with formatting and mentions, for Asana rich text. */
-  raw: string;
-  /** The decoded text the notes input was prefilled from (possibly cut to fit it). */
-  plain: string;
-}
-
 /**
- * Message texts behind open "Create Asana task" modals. The notes input holds plain text of at most
- * 3,000 characters; when the person leaves it as prefilled, the task gets the whole message with its
- * formatting instead.
- *
- * TODO: drafts live in memory, so a restart while a modal is open loses the formatting and anything past
- * the first 3,000 characters of a long message; the task still gets what the input showed.
+ * Message texts behind open "Create Asana task" and "Add to Asana task" modals. The notes input holds
+ * plain text of at most 3,000 characters; when the person leaves it as prefilled, the task gets the
+ * whole message with its formatting instead. Drafts live in the store, so a restart while a modal is
+ * open loses nothing.
  */
 export class DraftStore {
-  private readonly cache = new NodeCache({ stdTTL: DRAFT_TTL_SECONDS, useClones: false });
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+  ) {}
 
+  /** Keeps a draft and returns its id at once; a failed write only costs the formatting, so it is logged. */
   put(draft: Draft): string {
     const id = randomUUID();
-    this.cache.set(id, draft);
+    this.store
+      .saveDraft(id, draft, DRAFT_TTL_SECONDS)
+      .catch((error) =>
+        this.logger.warn('could not keep the message draft', { reason: (error as Error).message }),
+      );
     return id;
   }
 
-  get(id: string | undefined): Draft | undefined {
-    return id ? this.cache.get<Draft>(id) : undefined;
+  async get(id: string | undefined): Promise<Draft | undefined> {
+    if (!id) return undefined;
+    try {
+      return await this.store.loadDraft(id);
+    } catch (error) {
+      this.logger.warn('could not read the message draft', { reason: (error as Error).message });
+      return undefined;
+    }
   }
 
   delete(id: string | undefined): void {
-    if (id) this.cache.del(id);
+    if (!id) return;
+    this.store
+      .deleteDraft(id)
+      .catch((error) =>
+        this.logger.warn('could not drop the message draft', { reason: (error as Error).message }),
+      );
   }
 }

@@ -1,6 +1,7 @@
 import {
   assertReminderSettings,
   ChannelDefault,
+  Draft,
   claimExpiresAt,
   MessageTaskLink,
   REMINDER_RECORD_RETENTION_MS,
@@ -36,6 +37,7 @@ export class MemoryStore implements Store {
   private readonly claims = new Map<string, number>();
   private readonly reminderSettings = new Map<string, ReminderSettings>();
   private readonly sentReminders = new Map<string, SentReminder>();
+  private readonly drafts = new Map<string, { draft: Draft; expiresAt: number }>();
   private closed = false;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -131,9 +133,28 @@ export class MemoryStore implements Store {
     return this.sentReminders.has(key);
   }
 
+  async saveDraft(id: string, draft: Draft, ttlSeconds: number): Promise<void> {
+    this.assertOpen();
+    this.drafts.set(id, { draft: { ...draft }, expiresAt: claimExpiresAt(this.now(), ttlSeconds) });
+  }
+
+  async loadDraft(id: string): Promise<Draft | undefined> {
+    this.assertOpen();
+    const entry = this.drafts.get(id);
+    return entry && entry.expiresAt > this.now().getTime() ? { ...entry.draft } : undefined;
+  }
+
+  async deleteDraft(id: string): Promise<void> {
+    this.assertOpen();
+    this.drafts.delete(id);
+  }
+
   async purgeExpired(now: Date): Promise<void> {
     this.assertOpen();
     const nowMs = now.getTime();
+    for (const [id, entry] of this.drafts) {
+      if (entry.expiresAt <= nowMs) this.drafts.delete(id);
+    }
     for (const [key, expiresAt] of this.claims) {
       if (expiresAt <= nowMs) this.claims.delete(key);
     }

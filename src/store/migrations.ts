@@ -80,6 +80,21 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'message drafts behind open modals',
+    up(db) {
+      db.exec(`
+        CREATE TABLE drafts (
+          id TEXT PRIMARY KEY,
+          raw TEXT NOT NULL,
+          plain TEXT NOT NULL,
+          expires_at_ms INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX drafts_expires_at_ms ON drafts (expires_at_ms);
+      `);
+    },
+  },
 ];
 
 /**

@@ -5,6 +5,7 @@ import { migrate } from './migrations';
 import {
   assertReminderSettings,
   ChannelDefault,
+  Draft,
   claimExpiresAt,
   MessageTaskLink,
   REMINDER_RECORD_RETENTION_MS,
@@ -222,6 +223,20 @@ export class SqliteStore implements Store {
     return this.statements.hasReminder.get(key) !== undefined;
   }
 
+  async saveDraft(id: string, draft: Draft, ttlSeconds: number): Promise<void> {
+    const expiresAt = claimExpiresAt(this.now(), ttlSeconds);
+    this.statements.saveDraft.run({ id, raw: draft.raw, plain: draft.plain, expires_at_ms: expiresAt });
+  }
+
+  async loadDraft(id: string): Promise<Draft | undefined> {
+    const row = this.statements.loadDraft.get(id, this.now().getTime());
+    return row ? { raw: row.raw, plain: row.plain } : undefined;
+  }
+
+  async deleteDraft(id: string): Promise<void> {
+    this.statements.deleteDraft.run(id);
+  }
+
   async purgeExpired(now: Date): Promise<void> {
     this.statements.purge(now.getTime());
   }
@@ -236,6 +251,7 @@ type Statements = ReturnType<typeof prepareStatements>;
 /** Every statement the store runs, compiled once when the store opens. */
 function prepareStatements(db: Database.Database) {
   const purgeClaims = db.prepare<[number]>('DELETE FROM claims WHERE expires_at_ms <= ?');
+  const purgeDrafts = db.prepare<[number]>('DELETE FROM drafts WHERE expires_at_ms <= ?');
   const purgeReminders = db.prepare<[number]>('DELETE FROM reminders_sent WHERE sent_at_ms < ?');
 
   return {
@@ -277,6 +293,14 @@ function prepareStatements(db: Database.Database) {
        WHERE claims.expires_at_ms <= @now_ms`,
     ),
     release: db.prepare<[string]>('DELETE FROM claims WHERE key = ?'),
+    saveDraft: db.prepare<{ id: string; raw: string; plain: string; expires_at_ms: number }>(
+      `INSERT INTO drafts (id, raw, plain, expires_at_ms) VALUES (@id, @raw, @plain, @expires_at_ms)
+       ON CONFLICT (id) DO UPDATE SET raw = excluded.raw, plain = excluded.plain, expires_at_ms = excluded.expires_at_ms`,
+    ),
+    loadDraft: db.prepare<[string, number], { raw: string; plain: string }>(
+      'SELECT raw, plain FROM drafts WHERE id = ? AND expires_at_ms > ?',
+    ),
+    deleteDraft: db.prepare<[string]>('DELETE FROM drafts WHERE id = ?'),
 
     getReminderSettings: db.prepare<[string], ReminderSettingsRow>(
       'SELECT * FROM reminder_settings WHERE slack_user_id = ?',
@@ -300,6 +324,7 @@ function prepareStatements(db: Database.Database) {
 
     purge: db.transaction((nowMs: number) => {
       purgeClaims.run(nowMs);
+      purgeDrafts.run(nowMs);
       purgeReminders.run(nowMs - REMINDER_RECORD_RETENTION_MS);
     }),
   };

@@ -44,6 +44,12 @@ export interface ReminderSettings {
   updatedAt: string;
 }
 
+/** A message as a modal prefilled it: Slack's escaped text, and the decoded text shown. */
+export interface Draft {
+  raw: string;
+  plain: string;
+}
+
 /** The bridge's persistent state. Implementations: SqliteStore (production), MemoryStore (unit tests). */
 export interface Store {
   getChannelDefault(channelId: string): Promise<ChannelDefault | undefined>;
@@ -67,6 +73,11 @@ export interface Store {
   claim(key: string, ttlSeconds: number): Promise<boolean>;
   /** Forgets a claim so a failed attempt can be retried before the key would have expired. */
   release(key: string): Promise<void>;
+
+  /** Keeps a draft until `ttlSeconds` pass; an expired draft reads as missing. */
+  saveDraft(id: string, draft: Draft, ttlSeconds: number): Promise<void>;
+  loadDraft(id: string): Promise<Draft | undefined>;
+  deleteDraft(id: string): Promise<void>;
 
   getReminderSettings(slackUserId: string): Promise<ReminderSettings | undefined>;
   saveReminderSettings(settings: ReminderSettings): Promise<void>;

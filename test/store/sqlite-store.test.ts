@@ -628,3 +628,33 @@ describe('SqliteStore', () => {
     });
   });
 });
+
+describe.each(implementations)('%s drafts', (_name, create) => {
+  it('keeps a draft until it expires, and forgets it when deleted', async () => {
+    const { store, clock } = create();
+    await store.saveDraft('d1', { raw: 'R&amp;D *now*', plain: 'R&D *now*' }, 60);
+    await store.saveDraft('d2', { raw: 'second', plain: 'second' }, 60);
+
+    expect(await store.loadDraft('d1')).toEqual({ raw: 'R&amp;D *now*', plain: 'R&D *now*' });
+    await store.deleteDraft('d2');
+    expect(await store.loadDraft('d2')).toBeUndefined();
+
+    clock.advance(61_000);
+    expect(await store.loadDraft('d1')).toBeUndefined();
+    await store.purgeExpired(new Date(clock.now().getTime()));
+    await store.close();
+  });
+});
+
+describe('SqliteStore drafts across a restart', () => {
+  it('reads a draft written before the store was reopened', async () => {
+    const dataDir = makeTempDir();
+    const first = SqliteStore.open({ dataDir });
+    await first.saveDraft('d1', { raw: 'kept', plain: 'kept' }, 60);
+    await first.close();
+
+    const second = SqliteStore.open({ dataDir });
+    expect(await second.loadDraft('d1')).toEqual({ raw: 'kept', plain: 'kept' });
+    await second.close();
+  });
+});

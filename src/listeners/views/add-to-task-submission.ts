@@ -44,8 +44,8 @@ export function addToTaskSubmission(deps: ListenerDeps) {
     const logger = deps.logger.child({ component: 'modal', team: body.team?.id, user: userId });
     const meta = decodeAddToTaskMetadata(view.private_metadata);
     const form = readAddToTaskForm((view.state?.values ?? {}) as StateValues);
-    // The text rides in the view, or in the draft store, which forgets after hours or a restart.
-    const text = meta ? (meta.text ?? deps.drafts.get(meta.draftId)?.raw) : undefined;
+    // The text rides in the view, or in the draft store, which keeps it for two hours.
+    const text = meta ? (meta.text ?? (await deps.drafts.get(meta.draftId))?.raw) : undefined;
 
     if (!meta || text === undefined) {
       await ack({ response_action: 'errors', errors: { [ADD_TO_TASK_BLOCK]: EXPIRED_MESSAGE } });

@@ -113,7 +113,7 @@ export function createTaskSubmission(deps: ListenerDeps) {
         authorName(deps, meta),
       ]);
       // Notes left as prefilled mean "the message": all of it, with its formatting and mentions.
-      const draft = deps.drafts.get(meta.draftId);
+      const draft = await deps.drafts.get(meta.draftId);
       const untouched = draft !== undefined && form.notes === truncateForInput(draft.plain);
       const notes = untouched ? draft.plain : form.notes;
       const richNotes = untouched
