@@ -143,10 +143,11 @@ export async function startBridge(config: Config, options: BridgeOptions = {}): 
     logFailure(logger.child({ component: 'bolt' }), error.original ?? error, 'handle a Slack request');
   });
 
+  const host = options.listenHost ?? config.host;
   const started =
     config.slack.mode === 'socket'
       ? await app.start()
-      : await app.start(options.listenHost ? { port: config.port, host: options.listenHost } : config.port);
+      : await app.start(host ? { port: config.port, host } : config.port);
   const port = config.slack.mode === 'http' ? ((started as Server).address() as AddressInfo).port : undefined;
   logger.info('bridge started', { mode: config.slack.mode, port, team: teamId, workspaceGid });
   // Load the project list now, so the first picker and `in <project>` answer from memory.

@@ -14,6 +14,8 @@ export interface Config {
   };
   asana: { accessToken: string; workspaceGid?: string; baseUrl?: string; rateLimitPerMinute: number };
   port: number;
+  /** Interface HTTP mode listens on; all interfaces when unset. */
+  host?: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   dataDir: string;
 }
@@ -39,6 +41,7 @@ const HOW_TO_GET = {
     'Use the numeric gid of your workspace as listed by https://app.asana.com/api/1.0/workspaces, ' +
     'or leave it unset.',
   PORT: 'Use a whole number from 1 to 65535, or leave it unset for 3000.',
+  HOST: 'Use an interface address or host name such as 127.0.0.1, or leave it unset to listen on all.',
   LOG_LEVEL: 'Use one of error, warn, info, debug, or leave it unset for info.',
   SLACK_API_URL:
     'Use an http(s) URL such as http://localhost:3001/api/ (tests only), or leave it unset for Slack itself.',
@@ -95,6 +98,12 @@ const envSchema = z.object({
   ),
   PORT: fromEnv(
     wholeNumber(1, 65535, invalid('PORT', 'is not a whole number from 1 to 65535')).default(3000),
+  ),
+  HOST: fromEnv(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.:[\]-]+$/, { error: invalid('HOST', 'is not an address or host name') })
+      .optional(),
   ),
   LOG_LEVEL: fromEnv(
     z.enum(LOG_LEVELS, { error: invalid('LOG_LEVEL', 'is not a known level') }).default('info'),
@@ -177,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       rateLimitPerMinute: vars.ASANA_RATE_LIMIT_PER_MIN,
     },
     port: vars.PORT,
+    ...(vars.HOST ? { host: vars.HOST } : {}),
     logLevel: vars.LOG_LEVEL,
     dataDir: vars.DATA_DIR,
   };

@@ -323,3 +323,14 @@ describe('loadConfig and the .env.example placeholders', () => {
     expect(visible).not.toContain('your-asana-personal-access-token');
   });
 });
+
+describe('loadConfig HOST', () => {
+  it('listens on the given interface, or on all when unset', () => {
+    expect(loadConfig({ ...httpEnv(), HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(loadConfig(httpEnv()).host).toBeUndefined();
+  });
+
+  it('refuses something that is no address', () => {
+    expect(variablesOf(failureOf({ ...httpEnv(), HOST: 'not a host!' }).error)).toEqual(['HOST']);
+  });
+});

@@ -65,6 +65,7 @@ describe('start-up', () => {
         `SLACK_API_URL=${slack.apiUrl}`,
         `ASANA_BASE_URL=${asana.basePath}`,
         `PORT=${port}`,
+        'HOST=127.0.0.1',
       ].join('\n'),
     );
     const child = runEntry({}, cwd);
