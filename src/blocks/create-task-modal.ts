@@ -55,7 +55,7 @@ export function truncateForInput(text: string): string {
   return truncate(text, INPUT_MAX);
 }
 
-export function encodeMetadata(metadata: CreateTaskModalMetadata): string {
+function encodeMetadata(metadata: CreateTaskModalMetadata): string {
   return JSON.stringify(metadata);
 }
 

@@ -144,7 +144,7 @@ export function snoozedReminderMessage(task: Task, options: ReminderRenderOption
 }
 
 /** One task's line (link, when it is due, project) and its Complete / Snooze / Open controls. */
-export function reminderTaskBlocks(task: Task, options: ReminderRenderOptions): [SectionBlock, ActionsBlock] {
+function reminderTaskBlocks(task: Task, options: ReminderRenderOptions): [SectionBlock, ActionsBlock] {
   const details = [dueLabel(task, options)];
   if (task.projects[0]) details.push(escapeSlackText(truncate(task.projects[0].name, NAME_LIMIT)));
   const line: SectionBlock = {

@@ -94,7 +94,7 @@ function quoted(text: string): string {
 }
 
 /** Block ids carry the gid so one task's blocks can be found and replaced inside a list. */
-export function taskBlockId(taskGid: string): string {
+function taskBlockId(taskGid: string): string {
   return `task:${taskGid}`;
 }
 
@@ -102,7 +102,7 @@ export function taskBlockId(taskGid: string): string {
  * The actions block's id carries the whole context, because a datepicker (unlike a button) has no value
  * of ours to carry it. Block ids may be 255 characters; the search text in it is cut to fit.
  */
-export function taskActionsBlockId(context: CardContext): string {
+function taskActionsBlockId(context: CardContext): string {
   return `ta${encodeContext(context)}`;
 }
 
@@ -111,7 +111,7 @@ export function contextFromBlockId(blockId: string | undefined): CardContext | u
 }
 
 /** Whether the task's due day is before today where the person is. */
-export function isOverdue(task: Task, timeZone: string, now: Date): boolean {
+function isOverdue(task: Task, timeZone: string, now: Date): boolean {
   if (task.completed) return false;
   if (task.dueAt) return Date.parse(task.dueAt) < now.getTime();
   if (!task.dueOn) return false;
@@ -120,7 +120,7 @@ export function isOverdue(task: Task, timeZone: string, now: Date): boolean {
 }
 
 /** One task: what it is, where, whose, when; and buttons to act on it. */
-export function taskCardBlocks(task: Task, options: CardOptions): KnownBlock[] {
+function taskCardBlocks(task: Task, options: CardOptions): KnownBlock[] {
   const state = task.completed
     ? ':white_check_mark: '
     : isOverdue(task, options.timeZone, options.now)

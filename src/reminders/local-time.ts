@@ -85,7 +85,3 @@ function firstInstantAfterGap(tz: IANAZone, before: number, after: number): numb
   return hi;
 }
 
-/** Whether `HH:MM` is a real 24-hour clock time. */
-export function isClockTime(time: string): boolean {
-  return /^([01]\d|2[0-3]):[0-5]\d$/.test(time);
-}

@@ -11,7 +11,7 @@ export type RemindRequest =
   | { kind: 'before'; minutes: number };
 
 /** A before-due reminder a full day ahead is the most that still reads as "shortly before". */
-export const MAX_BEFORE_MINUTES = 24 * 60;
+const MAX_BEFORE_MINUTES = 24 * 60;
 
 const USAGE =
   'Try `/asana remind` (your settings), `/asana remind at 08:30`, `/asana remind before 15m`, ' +

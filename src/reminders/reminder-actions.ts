@@ -144,7 +144,7 @@ export class ReminderActions {
  * The due date one day later, on the person's calendar: a due time keeps its wall-clock time across a
  * DST change (3 PM stays 3 PM), a date moves a day, and a task without a due date becomes due tomorrow.
  */
-export function pushedDue(task: Task, zone: string, now: number): TaskChanges {
+function pushedDue(task: Task, zone: string, now: number): TaskChanges {
   if (task.dueAt) {
     const later = DateTime.fromISO(task.dueAt, { zone }).plus({ days: 1 });
     return { dueAt: later.toUTC().toISO() as string, dueOn: null };

@@ -5,9 +5,9 @@ import type { ReminderSettings, Store } from '../store/store';
 import type { RemindRequest } from './remind-args';
 
 /** When the daily DM comes unless the person says otherwise: the start of most working days. */
-export const DEFAULT_REMINDER_TIME = '09:00';
+const DEFAULT_REMINDER_TIME = '09:00';
 /** How long before a task with a due time its reminder comes unless the person says otherwise. */
-export const DEFAULT_BEFORE_MINUTES = 30;
+const DEFAULT_BEFORE_MINUTES = 30;
 
 /** Bounds the memory of who is already enrolled; past it, a first-use check costs one store read. */
 const MAX_REMEMBERED = 10_000;

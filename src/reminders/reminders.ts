@@ -32,7 +32,7 @@ export interface ReminderOptions extends SweepTuning {
   budgetShare: number;
 }
 
-export const defaultReminderOptions: ReminderOptions = {
+const defaultReminderOptions: ReminderOptions = {
   ...defaultSweepTuning,
   timer: true,
   budgetShare: 0.5,

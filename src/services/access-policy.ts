@@ -2,9 +2,9 @@ import { AccessDeniedError } from '../errors';
 import type { SlackProfile, SlackUsers } from './slack/slack-users';
 
 export const OTHER_TEAM_MESSAGE = 'This Asana bridge serves only the Slack workspace it is installed in.';
-export const EXTERNAL_USER_MESSAGE =
+const EXTERNAL_USER_MESSAGE =
   'Sorry, people from outside this organisation cannot use the Asana bridge here. Ask a member to create the task.';
-export const BOT_USER_MESSAGE = 'The Asana bridge acts only for people, not for bots.';
+const BOT_USER_MESSAGE = 'The Asana bridge acts only for people, not for bots.';
 
 /**
  * Who may use the bot: people of the installed Slack team. Checked on every request before any Asana

@@ -95,7 +95,7 @@ export class TaskViews {
 }
 
 /** Earliest deadline first; a date-only task counts as due at the end of its day where the person is. */
-export function sortByDue(tasks: Task[], timeZone: string): Task[] {
+function sortByDue(tasks: Task[], timeZone: string): Task[] {
   const key = (task: Task): number => {
     if (task.dueAt) return Date.parse(task.dueAt);
     if (task.dueOn) return DateTime.fromISO(task.dueOn, { zone: timeZone }).endOf('day').toMillis();

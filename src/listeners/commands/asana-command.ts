@@ -10,13 +10,13 @@ import type { ListenerDeps } from '../index';
 import { findSubcommand, subcommands } from './subcommands';
 
 /** Splits "create Fix the thing" into the subcommand and the rest, keeping the rest as typed. */
-export function splitSubcommand(text: string): { subcommand: string; rest: string } {
+function splitSubcommand(text: string): { subcommand: string; rest: string } {
   const match = /^(\S+)\s*([\s\S]*)$/.exec(text);
   return match ? { subcommand: match[1].toLowerCase(), rest: match[2].trim() } : { subcommand: '', rest: '' };
 }
 
 /** The usage message, from every subcommand's own help. */
-export function usage(intro?: string) {
+function usage(intro?: string) {
   return helpMessage({
     intro,
     commands: [...subcommands.map((s) => s.help), ['`/asana help` shows this message.']],
@@ -87,7 +87,7 @@ function actionFor(name: string): string {
 }
 
 /** The subcommand name closest to a mistyped word, when it is close enough to be a typo. */
-export function nearestName(word: string): string | undefined {
+function nearestName(word: string): string | undefined {
   const names = subcommands.flatMap((s) => [s.name, ...(s.aliases ?? [])]);
   let best: { name: string; distance: number } | undefined;
   for (const name of names) {

@@ -17,7 +17,7 @@ import { claimSubmission } from './claim-submission';
 import { authorName, recordMessageTask } from './message-task-link';
 
 /** Shown when the picked task cannot be reached; the form comes back so another can be picked. */
-export const TASK_GONE_MESSAGE =
+const TASK_GONE_MESSAGE =
   "That task is no longer available in Asana: it was deleted, or the bridge's Asana account has no access to it. Pick another task.";
 const EXPIRED_MESSAGE = 'This form has expired. Close it and run the shortcut on the message again.';
 
@@ -29,7 +29,7 @@ export interface AddToTaskForm {
   threadReply: boolean;
 }
 
-export function readAddToTaskForm(values: StateValues): AddToTaskForm {
+function readAddToTaskForm(values: StateValues): AddToTaskForm {
   const value = (block: string, action: string) => values[block]?.[action];
   return {
     taskGid: value(ADD_TO_TASK_BLOCK, ADD_TO_TASK_SELECT_ACTION)?.selected_option?.value || undefined,

@@ -44,7 +44,7 @@ interface FormValues {
 
 type StateValues = Record<string, Record<string, any>>;
 
-export function readForm(values: StateValues): FormValues {
+function readForm(values: StateValues): FormValues {
   const value = (block: string, action: string) => values[block]?.[action];
   return {
     name: (value(TASK_NAME_BLOCK, TASK_NAME_ACTION)?.value ?? '').trim(),
@@ -61,7 +61,7 @@ export function readForm(values: StateValues): FormValues {
  * the person is; with no profile to hand, before today anywhere on Earth (UTC-12), so no one is refused
  * a date that is still today for them.
  */
-export function validateForm(
+function validateForm(
   form: FormValues,
   timeZone: string | undefined,
   now: Date,

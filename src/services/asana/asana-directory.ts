@@ -5,7 +5,7 @@ import type { AsanaGateway } from './asana-gateway';
 import type { AsanaUser, Project, Section, Workspace } from './types';
 
 /** How long each kind of lookup may be served from memory, in seconds. */
-export const CacheTtl = {
+const CacheTtl = {
   workspaces: 60 * 60,
   projects: 10 * 60,
   sections: 10 * 60,

@@ -15,14 +15,14 @@ import {
 import { type Clock, systemClock } from '../../clock';
 import { type RequestKind, RequestLimiter, type RequestPriority } from './request-limiter';
 
-export const ASANA_DEFAULT_BASE_URL = 'https://app.asana.com/api/1.0';
+const ASANA_DEFAULT_BASE_URL = 'https://app.asana.com/api/1.0';
 
 /**
  * How long to wait for Asana. Reads feed Slack pickers and replies, so they give up early and retry;
  * writes wait longer because giving up on a write that is still landing is what creates duplicates.
  */
-export const READ_TIMEOUT_MS = 10_000;
-export const WRITE_TIMEOUT_MS = 20_000;
+const READ_TIMEOUT_MS = 10_000;
+const WRITE_TIMEOUT_MS = 20_000;
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -40,7 +40,7 @@ export interface RetryPolicy {
 }
 
 /** Four attempts over roughly seven seconds, and up to a minute of Retry-After. */
-export const defaultRetryPolicy: RetryPolicy = {
+const defaultRetryPolicy: RetryPolicy = {
   attempts: 4,
   baseDelayMs: 500,
   maxDelayMs: 4_000,
@@ -97,7 +97,7 @@ export interface AsanaGatewayOptions {
  * one of the typed errors in errors.ts.
  */
 export class AsanaGateway {
-  readonly limiter: RequestLimiter;
+  private readonly limiter: RequestLimiter;
   private readonly readApis: AsanaApis;
   private readonly writeApis: AsanaApis;
   private readonly policy: RetryPolicy;

@@ -81,12 +81,6 @@ export class RequestLimiter {
     }
   }
 
-  /** Requests started in the last minute, as Asana would count them. */
-  usedInLastMinute(): number {
-    this.forgetOld(this.clock.now());
-    return this.started.length;
-  }
-
   /** The most requests of each kind seen in flight at once, for tests and benchmarks. */
   peakInFlight(): { read: number; write: number } {
     return { ...this.maxInFlight };

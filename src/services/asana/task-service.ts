@@ -12,7 +12,7 @@ import type { AsanaGateway } from './asana-gateway';
 import type { AsanaRef, NewTask, Task } from './types';
 
 /** Everything a reply about a task shows, asked for up front so a create or update costs one request. */
-export const TASK_FIELDS = [
+const TASK_FIELDS = [
   'name',
   'notes',
   'completed',
@@ -30,7 +30,7 @@ export const TASK_FIELDS = [
  * in all, so a write still queued at Asana when our 20 s timeout fired has a minute from its start to
  * land (Asana gives up on requests well before that) and is found rather than duplicated.
  */
-export const DEFAULT_RECONCILE_DELAYS_MS = [0, 1_000, 3_000, 7_000, 12_000, 18_000];
+const DEFAULT_RECONCILE_DELAYS_MS = [0, 1_000, 3_000, 7_000, 12_000, 18_000];
 
 /** Fields a person can change from Slack; `null` clears. */
 export interface TaskChanges {
@@ -55,7 +55,7 @@ interface RawTask {
   permalink_url?: string;
 }
 
-export function toTask(raw: RawTask): Task {
+function toTask(raw: RawTask): Task {
   const ref = (r: { gid: string; name?: string }): AsanaRef => ({ gid: r.gid, name: r.name ?? '' });
   return {
     gid: raw.gid,
