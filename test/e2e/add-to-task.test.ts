@@ -7,37 +7,22 @@ import {
 } from '../../src/ids';
 import type { Task } from '../fakes/fake-asana-server';
 import { A_REQ, Harness, SECRETS, W, eventually, startHarness } from '../helpers/bridge-harness';
+import { externalSelection, openShortcutModal } from '../helpers/modal-flow';
 
 const THREAD_TS = '1700000000.000100';
 const REPLY_TS = '1700000100.000200';
 const PERMALINK = `https://example.slack.com/archives/C_GEN/p1700000100000200?thread_ts=${THREAD_TS}&cid=C_GEN`;
 
 /** Runs the shortcut on `message` and returns the modal the app opened. */
-async function openModal(
+const openModal = (
   h: Harness,
   message: Record<string, unknown>,
   options: { userId?: string; channelId?: string } = {},
-) {
-  const opensBefore = h.slack.callsTo('views.open').length;
-  const ack = await h.driver.messageShortcut({
-    callback_id: ADD_TO_TASK_SHORTCUT,
-    message,
-    user_id: options.userId ?? 'U_REQ',
-    channel_id: options.channelId,
-  });
-  await eventually(() => h.slack.callsTo('views.open').length > opensBefore);
-  const call = h.slack.callsTo('views.open')[opensBefore];
-  return { ack, call, view: call.response.view };
-}
+) => openShortcutModal(h, ADD_TO_TASK_SHORTCUT, message, options);
 
 function pick(gid: string, name: string) {
   return {
-    [ADD_TO_TASK_BLOCK]: {
-      [ADD_TO_TASK_SELECT_ACTION]: {
-        type: 'external_select',
-        selected_option: { text: { type: 'plain_text', text: name }, value: gid },
-      },
-    },
+    [ADD_TO_TASK_BLOCK]: { [ADD_TO_TASK_SELECT_ACTION]: externalSelection(gid, name) },
   };
 }
 

@@ -13,26 +13,17 @@ import {
   THREAD_REPLY_BLOCK,
 } from '../../src/ids';
 import { A_OTHER, Harness, P_WEB, P_ZETA, W, eventually, startHarness } from '../helpers/bridge-harness';
+import { externalSelection, openShortcutModal } from '../helpers/modal-flow';
 
 const THREAD_TS = '1700000000.000100';
 const REPLY_TS = '1700000100.000200';
 const PERMALINK = `https://example.slack.com/archives/C_GEN/p1700000100000200?thread_ts=${THREAD_TS}&cid=C_GEN`;
 
 /** Runs the shortcut on `message` and returns the modal the app opened. */
-async function openModal(h: Harness, message: Record<string, unknown>, userId = 'U_REQ') {
-  const opensBefore = h.slack.callsTo('views.open').length;
-  const ack = await h.driver.messageShortcut({ callback_id: CREATE_TASK_SHORTCUT, message, user_id: userId });
-  await eventually(() => h.slack.callsTo('views.open').length > opensBefore);
-  const call = h.slack.callsTo('views.open')[opensBefore];
-  return { ack, call, view: call.response.view };
-}
+const openModal = (h: Harness, message: Record<string, unknown>, userId = 'U_REQ') =>
+  openShortcutModal(h, CREATE_TASK_SHORTCUT, message, { userId });
 
-function selectedProject(gid: string, name: string) {
-  return {
-    type: 'external_select',
-    selected_option: { text: { type: 'plain_text', text: name }, value: gid },
-  };
-}
+const selectedProject = (gid: string, name: string) => externalSelection(gid, name);
 
 /** The view the app put in place of "Creating…" once the work was done (a result or the form again). */
 async function finalView(h: Harness, viewId: string) {
@@ -159,7 +150,6 @@ describe('message shortcut "Create Asana task" over HTTP', () => {
 
     const tasks = h.asana.tasks().filter((t) => t.name === 'Delivered twice');
     expect(tasks).toHaveLength(1);
-    await eventually(() => true);
     const links = await h.bridge.store.tasksForMessage('C_GEN', '1700000170.000100');
     expect(links.map((l) => l.taskGid)).toEqual([tasks[0].gid]);
   });

@@ -36,6 +36,26 @@ function gidOf(h: ReminderHarness, name: string): string {
   return task.gid;
 }
 
+type DailyDm = ReturnType<ReminderHarness['dms']>[number];
+
+/** Chooses a Snooze option (`1h`, `tomorrow`, `push`) for one task in the daily DM, as Slack sends it. */
+function chooseSnooze(h: ReminderHarness, dm: DailyDm, gid: string, choice: string, actionTs?: string) {
+  return h.driver.blockActions({
+    user_id: 'U_ME',
+    channel_id: dm.channel,
+    message: { ts: dm.ts, text: dm.text, blocks: dm.blocks },
+    actions: [
+      {
+        action_id: 'reminder_snooze',
+        block_id: `reminder_actions:${gid}`,
+        type: 'static_select',
+        ...(actionTs ? { action_ts: actionTs } : {}),
+        selected_option: { text: { type: 'plain_text', text: choice }, value: `${choice}:${gid}` },
+      },
+    ],
+  });
+}
+
 /** The text of the block with this id in a chat.update call. */
 function blockText(blocks: any[], blockId: string): string {
   const block = blocks.find((b) => b.block_id === blockId);
@@ -120,19 +140,7 @@ describe('reminder buttons', () => {
     const setup = await withDailyDm();
     h = setup.h;
     const gid = gidOf(h, 'Water the plants');
-    await h.driver.blockActions({
-      user_id: 'U_ME',
-      channel_id: setup.dm.channel,
-      message: { ts: setup.dm.ts, text: setup.dm.text, blocks: setup.dm.blocks },
-      actions: [
-        {
-          action_id: 'reminder_snooze',
-          block_id: `reminder_actions:${gid}`,
-          type: 'static_select',
-          selected_option: { text: { type: 'plain_text', text: 'For 1 hour' }, value: `1h:${gid}` },
-        },
-      ],
-    });
+    await chooseSnooze(h, setup.dm, gid, '1h');
     await eventually(() => h!.slack.callsTo('chat.update').length === 1);
 
     const [scheduled] = h.slack.callsTo('chat.scheduleMessage');
@@ -150,19 +158,7 @@ describe('reminder buttons', () => {
     const setup = await withDailyDm();
     h = setup.h;
     const gid = gidOf(h, 'Send the invoice');
-    await h.driver.blockActions({
-      user_id: 'U_ME',
-      channel_id: setup.dm.channel,
-      message: { ts: setup.dm.ts, text: setup.dm.text, blocks: setup.dm.blocks },
-      actions: [
-        {
-          action_id: 'reminder_snooze',
-          block_id: `reminder_actions:${gid}`,
-          type: 'static_select',
-          selected_option: { text: { type: 'plain_text', text: 'x' }, value: `tomorrow:${gid}` },
-        },
-      ],
-    });
+    await chooseSnooze(h, setup.dm, gid, 'tomorrow');
     await eventually(() => h!.slack.callsTo('chat.update').length === 1);
     expect(blockText(h.slack.callsTo('chat.update')[0].args.blocks, `reminder_actions:${gid}`)).toContain(
       "Snoozed until tomorrow's reminder at 9:00 AM",
@@ -192,20 +188,7 @@ describe('reminder buttons', () => {
       [timed, '2.1'],
       [dated, '2.2'],
     ]) {
-      await h.driver.blockActions({
-        user_id: 'U_ME',
-        channel_id: setup.dm.channel,
-        message: { ts: setup.dm.ts, text: setup.dm.text, blocks: setup.dm.blocks },
-        actions: [
-          {
-            action_id: 'reminder_snooze',
-            block_id: `reminder_actions:${gid}`,
-            type: 'static_select',
-            action_ts: ts,
-            selected_option: { text: { type: 'plain_text', text: 'x' }, value: `push:${gid}` },
-          },
-        ],
-      });
+      await chooseSnooze(h, setup.dm, gid, 'push', ts);
     }
     await eventually(() => h!.slack.callsTo('chat.update').length === 2);
 

@@ -21,6 +21,7 @@ import {
   eventually,
   startHarness,
 } from '../helpers/bridge-harness';
+import { openShortcutModal } from '../helpers/modal-flow';
 
 const today = () => DateTime.now().setZone('America/New_York');
 
@@ -341,14 +342,12 @@ describe('the /asana command set, over HTTP', () => {
       await command(h, 'create Named project wins in Docs', { channel_id: 'C_DEF' });
       expect(h.asana.tasks().find((t) => t.name === 'Named project wins')!.projects).toEqual([P_DOCS]);
 
-      const opens = h.slack.callsTo('views.open').length;
-      await h.driver.messageShortcut({
-        callback_id: CREATE_TASK_SHORTCUT,
-        channel_id: 'C_DEF',
-        message: { ts: '1700000000.000900', user: 'U_REQ', text: 'From the default channel' },
-      });
-      await eventually(() => h.slack.callsTo('views.open').length > opens);
-      const view = h.slack.callsTo('views.open')[opens].response.view;
+      const { view } = await openShortcutModal(
+        h,
+        CREATE_TASK_SHORTCUT,
+        { ts: '1700000000.000900', user: 'U_REQ', text: 'From the default channel' },
+        { channelId: 'C_DEF' },
+      );
       const picker = view.blocks.find((b: { block_id: string }) => b.block_id === PROJECT_BLOCK).element;
       expect(picker.initial_option.value).toBe(P_WEB);
 
