@@ -84,4 +84,3 @@ function firstInstantAfterGap(tz: IANAZone, before: number, after: number): numb
   }
   return hi;
 }
-

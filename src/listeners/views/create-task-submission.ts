@@ -61,11 +61,7 @@ function readForm(values: StateValues): FormValues {
  * the person is; with no profile to hand, before today anywhere on Earth (UTC-12), so no one is refused
  * a date that is still today for them.
  */
-function validateForm(
-  form: FormValues,
-  timeZone: string | undefined,
-  now: Date,
-): Record<string, string> {
+function validateForm(form: FormValues, timeZone: string | undefined, now: Date): Record<string, string> {
   const errors: Record<string, string> = {};
   if (!form.name) errors[TASK_NAME_BLOCK] = 'Give the task a name.';
   else if (form.name.length > NAME_MAX)
